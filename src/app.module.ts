@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AdminAuthModule } from './admin-auth/admin-auth.module';
+import { AuditModule } from './audit/audit.module';
+import { appConfig } from './config/app.config';
+import { databaseConfig } from './config/database.config';
+import { ConnectorsModule } from './connectors/connectors.module';
+import { DatabaseModule } from './database/database.module';
+import { DirectoryModule } from './directory/directory.module';
+import { HealthModule } from './health/health.module';
+
+@Module({
+  imports: [
+    AdminAuthModule,
+    AuditModule,
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
+    ConnectorsModule,
+    DatabaseModule,
+    DirectoryModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,13 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+
+/** Who asked, for the audit trail: passed explicitly from controllers to services. */
+export interface AdminContext {
+  actor: 'admin';
+  requestId: string;
+}
+
+export const AdminCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): AdminContext => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  return { actor: 'admin', requestId: String(request.id) };
+});

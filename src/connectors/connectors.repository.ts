@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Connector } from './connector.entity';
+
+export type ConnectorCredentials = Pick<Connector, 'id' | 'enabled' | 'directoryId' | 'idp' | 'protocol' | 'tokenHash' | 'previousTokenHash' | 'previousTokenExpiresAt'>;
+
+@Injectable()
+export class ConnectorsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  list(): Promise<Connector[]> {
+    return this.dataSource.getRepository(Connector).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<Connector | null> {
+    return em.findOneBy(Connector, { id });
+  }
+
+  /** The connector with its token hashes, which are never selected otherwise. */
+  findCredentials(id: string): Promise<ConnectorCredentials | null> {
+    return this.credentialsQuery(this.dataSource.manager, id).getOne();
+  }
+
+  findCredentialsForUpdate(id: string, em: EntityManager): Promise<ConnectorCredentials | null> {
+    return this.credentialsQuery(em, id).setLock('pessimistic_write').getOne();
+  }
+
+  private credentialsQuery(em: EntityManager, id: string) {
+    return em
+      .getRepository(Connector)
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.enabled', 'c.directoryId', 'c.idp', 'c.protocol', 'c.previousTokenExpiresAt'])
+      .addSelect(['c.tokenHash', 'c.previousTokenHash'])
+      .where('c.id = :id', { id });
+  }
+
+  async insert(values: Omit<Connector, 'id' | 'createdAt' | 'updatedAt'>, em: EntityManager): Promise<Connector> {
+    const saved = await em.save(Connector, em.create(Connector, values));
+    return em.findOneByOrFail(Connector, { id: saved.id });
+  }
+
+  async update(id: string, values: Partial<Connector>, em: EntityManager): Promise<Connector | null> {
+    const result = await em.update(Connector, { id }, values);
+    return result.affected ? em.findOneByOrFail(Connector, { id }) : null;
+  }
+
+  async delete(id: string, em: EntityManager): Promise<Connector | null> {
+    const connector = await em.findOneBy(Connector, { id });
+    if (connector) await em.delete(Connector, { id });
+    return connector;
+  }
+}

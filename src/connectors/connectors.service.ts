@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { RosterConfig } from '../config/configuration';
+import { DomainError } from '../common/domain-error';
+import { isUniqueViolation, pgError } from '../common/pg-errors';
+import { AdminContext } from '../common/request-context';
+import { generateToken, hashToken, tokenMatches } from '../common/tokens';
+import { DirectoriesRepository } from '../directory/directories.repository';
+import { Connector } from './connector.entity';
+import { CreateConnectorDto, UpdateConnectorDto } from './connector.dto';
+import { ConnectorCredentials, ConnectorsRepository } from './connectors.repository';
+
+export interface IssuedToken {
+  connector: Connector;
+  token: string;
+}
+
+@Injectable()
+export class ConnectorsService {
+  constructor(
+    private readonly connectors: ConnectorsRepository,
+    private readonly directories: DirectoriesRepository,
+    private readonly audit: AuditService,
+    @Inject(ConfigService) private readonly config: ConfigService<RosterConfig, true>,
+  ) {}
+
+  get publicUrl(): string {
+    return this.config.get('app', { infer: true }).publicUrl;
+  }
+
+  list(): Promise<Connector[]> {
+    return this.connectors.list();
+  }
+
+  async get(id: string): Promise<Connector> {
+    return (await this.connectors.findById(id)) ?? notFound(id);
+  }
+
+  async create(ctx: AdminContext, dto: CreateConnectorDto): Promise<IssuedToken> {
+    const token = generateToken('rst');
+    const connector = await this.guardConstraints(dto, () =>
+      this.connectors.transaction(async (em) => {
+        const directoryId = await this.targetDirectory(dto.directoryId, em);
+        const created = await this.connectors.insert(
+          {
+            name: dto.name.trim(),
+            idp: dto.idp,
+            protocol: dto.protocol ?? 'scim2',
+            directoryId,
+            enabled: dto.enabled ?? true,
+            settings: {},
+            tokenHash: hashToken(token),
+            tokenHint: hint(token),
+            tokenCreatedAt: new Date(),
+            previousTokenHash: null,
+            previousTokenExpiresAt: null,
+          },
+          em,
+        );
+        await this.audit.record({ ...auditBase(ctx, created), action: 'connector.created', details: { name: created.name, idp: created.idp, protocol: created.protocol } }, em);
+        return created;
+      }),
+    );
+    return { connector, token };
+  }
+
+  async update(ctx: AdminContext, id: string, dto: UpdateConnectorDto): Promise<Connector> {
+    return this.guardConstraints(dto, () =>
+      this.connectors.transaction(async (em) => {
+        const changes: Partial<Connector> = { ...dto };
+        if (dto.name !== undefined) changes.name = dto.name.trim();
+        if (dto.directoryId !== undefined) changes.directoryId = await this.targetDirectory(dto.directoryId, em);
+        const connector = (await this.connectors.update(id, changes, em)) ?? notFound(id);
+        await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.updated', details: { changes } }, em);
+        return connector;
+      }),
+    );
+  }
+
+  setEnabled(ctx: AdminContext, id: string, enabled: boolean): Promise<Connector> {
+    return this.connectors.transaction(async (em) => {
+      const connector = (await this.connectors.update(id, { enabled }, em)) ?? notFound(id);
+      await this.audit.record({ ...auditBase(ctx, connector), action: enabled ? 'connector.enabled' : 'connector.disabled' }, em);
+      return connector;
+    });
+  }
+
+  async delete(ctx: AdminContext, id: string): Promise<void> {
+    await this.connectors.transaction(async (em) => {
+      const connector = (await this.connectors.delete(id, em)) ?? notFound(id);
+      await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.deleted', details: { name: connector.name } }, em);
+    });
+  }
+
+  /** A new token; the old one stays valid for `overlapSeconds` (0: revoked at once). */
+  async rotateToken(ctx: AdminContext, id: string, overlapSeconds = 0): Promise<IssuedToken> {
+    const token = generateToken('rst');
+    const connector = await this.connectors.transaction(async (em) => {
+      const current = (await this.connectors.findCredentialsForUpdate(id, em)) ?? notFound(id);
+      const keepOld = overlapSeconds > 0;
+      const updated = (await this.connectors.update(
+        id,
+        {
+          tokenHash: hashToken(token),
+          tokenHint: hint(token),
+          tokenCreatedAt: new Date(),
+          previousTokenHash: keepOld ? current.tokenHash : null,
+          previousTokenExpiresAt: keepOld ? new Date(Date.now() + overlapSeconds * 1000) : null,
+        },
+        em,
+      ))!;
+      await this.audit.record({ ...auditBase(ctx, updated), action: 'connector.token_rotated', details: { overlapSeconds } }, em);
+      return updated;
+    });
+    return { connector, token };
+  }
+
+  /**
+   * The connector a bearer token opens, or null. A token opens only its own connector: the id in
+   * the URL picks the connector, and the token must match that connector's hash.
+   */
+  async authenticate(id: string, token: string): Promise<ConnectorCredentials | null> {
+    const connector = await this.connectors.findCredentials(id);
+    if (!connector) return null;
+    if (tokenMatches(token, connector.tokenHash)) return connector;
+    const overlapOpen = connector.previousTokenExpiresAt !== null && connector.previousTokenExpiresAt > new Date();
+    return overlapOpen && tokenMatches(token, connector.previousTokenHash) ? connector : null;
+  }
+
+  private async targetDirectory(directoryId: string | undefined, em: EntityManager): Promise<string> {
+    const directory = directoryId ? await this.directories.findById(directoryId, em) : await this.directories.findDefault(em);
+    if (!directory) {
+      throw DomainError.invalid(`Directory ${directoryId ?? '(default)'} does not exist`, [{ field: 'directoryId', problems: ['directory does not exist'] }]);
+    }
+    return directory.id;
+  }
+
+  private async guardConstraints<T>(dto: { name?: string }, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_connectors_name')) throw DomainError.conflict(`A connector named "${dto.name}" already exists`);
+      // The directory was deleted between our check and the insert.
+      if (pgError(error)?.code === '23503') throw DomainError.invalid('The target directory does not exist', [{ field: 'directoryId', problems: ['directory does not exist'] }]);
+      throw error;
+    }
+  }
+}
+
+function hint(token: string): string {
+  return token.slice(0, 8);
+}
+
+function notFound(id: string): never {
+  throw DomainError.notFound('Connector', id);
+}
+
+function auditBase(ctx: AdminContext, connector: Connector) {
+  return { actor: ctx.actor, requestId: ctx.requestId, connectorId: connector.id, directoryId: connector.directoryId, targetType: 'connector', targetId: connector.id };
+}

@@ -1,0 +1,33 @@
+// Shared by the app (TypeOrmModule) and ormconfig.ts (TypeORM CLI): one list of entities and migrations.
+import { DataSourceOptions } from 'typeorm';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Connector } from '../connectors/connector.entity';
+import { Directory } from '../directory/directory.entity';
+import { DirectoryGroup } from '../directory/directory-group.entity';
+import { DirectoryUser } from '../directory/directory-user.entity';
+import { Membership } from '../directory/membership.entity';
+import { InstanceSetting } from './instance-setting.entity';
+import { InitialSchema1763860000000 } from './migrations/1763860000000-initial-schema';
+
+export const ENTITIES = [AuditEvent, Connector, Directory, DirectoryGroup, DirectoryUser, InstanceSetting, Membership];
+export const MIGRATIONS = [InitialSchema1763860000000];
+
+export interface PoolOptions {
+  /** Connections in the pg pool; the embedded database takes exactly one. */
+  poolSize?: number;
+}
+
+export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    migrationsRun: false,
+    synchronize: false,
+    poolSize: pool.poolSize ?? 10,
+    applicationName: 'roster',
+  };
+}

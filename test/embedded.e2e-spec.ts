@@ -1,0 +1,35 @@
+// The newcomer's path: no DATABASE_URL, so Roster runs its embedded Postgres in DATA_DIR.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('Embedded default database', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'roster-embedded-'));
+  const start = () => startTestApp({ databaseUrl: null, env: { DATA_DIR: dataDir } });
+  let t: TestApp | undefined;
+
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts with nothing installed, serves health, and keeps connectors across a restart', async () => {
+    t = await start();
+    expect(readdirSync(dataDir).length).toBeGreaterThan(0);
+    expect(t.logs.some((l) => String(l.msg).includes('embedded Postgres'))).toBe(true);
+    await t.http.get('/health').expect(200);
+    expect((await t.http.get('/health/ready').expect(200)).body.details.database.status).toBe('up');
+
+    const created = await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'Okta', idp: 'okta' }).expect(201);
+    expect(created.body.scimBaseUrl).toContain(`/scim/v2/${created.body.id}`);
+    await t.close();
+    t = undefined;
+
+    t = await start();
+    const listed = await t.http.get('/api/v1/connectors').set(t.admin).expect(200);
+    expect(listed.body.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
+    const directories = await t.http.get('/api/v1/directories').set(t.admin).expect(200);
+    expect(directories.body).toHaveLength(1);
+  });
+});
