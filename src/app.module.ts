@@ -8,6 +8,7 @@ import { ConnectorsModule } from './connectors/connectors.module';
 import { DatabaseModule } from './database/database.module';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
+import { ScimModule } from './scim/scim.module';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { HealthModule } from './health/health.module';
     DatabaseModule,
     DirectoryModule,
     HealthModule,
+    ScimModule,
   ],
 })
 export class AppModule {}

@@ -1,19 +1,52 @@
 // Everything about the HTTP application that main.ts and the e2e tests must share.
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ScimError } from '@roster/scim-core';
+import { FastifyRequest } from 'fastify';
 import { AdminExceptionFilter } from './common/admin-exception.filter';
 import { adminValidationPipe } from './common/validation';
+import { MAX_BODY_BYTES } from './scim/discovery';
+import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from './scim/scim-exception.filter';
 
-export const SCIM_CONTENT_TYPE = 'application/scim+json';
+const SCIM_PATH = /^\/scim\//;
+/** Discovery documents are read-only; any other method is 405, decided before the body is parsed. */
+const DISCOVERY_PATH = /^\/scim\/v2\/[^/?]+\/(ServiceProviderConfig|serviceConfiguration|ResourceTypes|Schemas)(\/[^?]*)?(\?.*)?$/;
+
+/**
+ * Errors raised outside a controller (body parsing, unknown routes) are answered in the format of
+ * the API they were meant for: SCIM errors under /scim, the admin API's JSON errors elsewhere.
+ */
+@Catch()
+class ErrorFormatFilter implements ExceptionFilter {
+  private readonly scim = new ScimExceptionFilter();
+  private readonly admin = new AdminExceptionFilter();
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const url = host.switchToHttp().getRequest<FastifyRequest>().url;
+    (SCIM_PATH.test(url) ? this.scim : this.admin).catch(exception, host);
+  }
+}
 
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
-  // SCIM clients send application/scim+json; it is JSON and parsed the same way.
-  app.useBodyParser(SCIM_CONTENT_TYPE, { bodyLimit: 10 * 1024 * 1024 });
+  const fastify = app.getHttpAdapter().getInstance();
+  // SCIM clients send application/scim+json or application/json. IdPs also send a Content-Type on
+  // requests without a body (Okta's GETs and DELETEs): an empty body is no body, not bad JSON.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser(['application/json', SCIM_CONTENT_TYPE.split(';')[0]], { bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else json(request as never, body.toString('utf8'), done);
+  });
   app.useGlobalPipes(adminValidationPipe());
-  app.useGlobalFilters(new AdminExceptionFilter());
+  app.useGlobalFilters(new ErrorFormatFilter());
   app.enableShutdownHooks();
 
-  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && DISCOVERY_PATH.test(request.url)) {
+      const error = new ScimError(405, undefined, `${request.method} is not allowed here: discovery endpoints are read-only`);
+      return reply.status(405).header('allow', 'GET').type(SCIM_CONTENT_TYPE).send(error.toJSON());
+    }
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -28,6 +61,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The admin token (ADMIN_TOKEN, or the one printed at first start)' }, 'admin')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A connector token (shown once when the connector is created or its token rotated)' }, 'scim')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -19,6 +19,8 @@ export async function createApp(logger: PinoLogger): Promise<NestFastifyApplicat
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     trustProxy: true,
+    // IdPs write `/Users/?filter=...` as well as `/Users?filter=...`.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: new JsonLogger(logger), bufferLogs: false });
   return configureApp(app);

@@ -13,3 +13,6 @@ export * from './patch/patch-engine';
 export * from './messages/projection';
 export * from './messages/list-response';
 export * from './messages/bulk';
+export * from './filter/leniency';
+export * from './patch/canonical';
+export * from './compat/idp-normaliser';

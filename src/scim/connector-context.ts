@@ -1,0 +1,21 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+import { IdpPreset } from '../connectors/connector.entity';
+
+/** The authenticated connector a SCIM request acts for: the tenant of every SCIM operation. */
+export interface ConnectorContext {
+  connectorId: string;
+  directoryId: string;
+  idp: IdpPreset;
+  /** Absolute base of this connector's SCIM endpoint, for meta.location and $ref. */
+  baseUrl: string;
+  requestId: string;
+}
+
+export type ScimRequest = FastifyRequest & { connector?: ConnectorContext };
+
+export const ConnectorCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): ConnectorContext => {
+  const request = ctx.switchToHttp().getRequest<ScimRequest>();
+  if (!request.connector) throw new Error('ConnectorCtx used on a route without ScimAuthGuard');
+  return request.connector;
+});
