@@ -11,7 +11,7 @@ import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from './scim/scim-exception.fi
 
 const SCIM_PATH = /^\/scim\//;
 /** Discovery documents are read-only; any other method is 405, decided before the body is parsed. */
-const DISCOVERY_PATH = /^\/scim\/v2\/[^/?]+\/(ServiceProviderConfig|serviceConfiguration|ResourceTypes|Schemas)(\/[^?]*)?(\?.*)?$/;
+const DISCOVERY_PATH = /^\/scim\/v2\/[^/?]+\/(ServiceProviderConfig|serviceConfiguration|ResourceTypes|Schemas)(\/[^?]*)?(\?.*)?$/i;
 
 /**
  * Errors raised outside a controller (body parsing, unknown routes) are answered in the format of

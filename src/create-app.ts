@@ -19,8 +19,9 @@ export async function createApp(logger: PinoLogger): Promise<NestFastifyApplicat
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     trustProxy: true,
-    // IdPs write `/Users/?filter=...` as well as `/Users?filter=...`.
-    routerOptions: { ignoreTrailingSlash: true },
+    // IdPs write `/Users/?filter=...` as well as `/Users?filter=...`, and `/users` (Microsoft's
+    // validator) as well as `/Users`. Route parameters keep their case.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: new JsonLogger(logger), bufferLogs: false });
   return configureApp(app);

@@ -43,10 +43,14 @@ function plainNames(names: string[]): string[] {
 }
 
 export function projected(rendered: Rendered, schema: ResourceSchema, projection: Projection): JsonObject {
-  return project(rendered.resource as never, schema, {
+  const out = project(rendered.resource as never, schema, {
     attributes: plainNames(projection.attributes),
     excludedAttributes: plainNames(projection.excludedAttributes),
   }) as JsonObject;
+  // An empty list is "unassigned" to RFC 7643, but Okta checks `members` is an empty array.
+  const { members } = rendered.resource;
+  if (Array.isArray(members) && members.length === 0 && wanted(projection, 'members')) out.members = [];
+  return out;
 }
 
 export function sendResource(reply: FastifyReply, status: number, rendered: Rendered, schema: ResourceSchema, projection: Projection): void {
