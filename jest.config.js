@@ -4,7 +4,11 @@
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', useESM: true }],
 };
-const moduleNameMapper = { '^@roster/scim-core$': '<rootDir>/libs/scim-core/src/index.ts' };
+const moduleNameMapper = {
+  '^@roster/scim-core$': '<rootDir>/libs/scim-core/src/index.ts',
+  '^@roster/mapping-core$': '<rootDir>/libs/mapping-core/src/index.ts',
+  '^@roster/group-rules$': '<rootDir>/libs/group-rules/src/index.ts',
+};
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
