@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from './support/scim';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('Embedded default database', () => {
@@ -23,6 +24,9 @@ describe('Embedded default database', () => {
 
     const created = await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'Okta', idp: 'okta' }).expect(201);
     expect(created.body.scimBaseUrl).toContain(`/scim/v2/${created.body.id}`);
+    const scim = () => new ScimClient(t!.http, created.body.id, created.body.token, created.body.scimBaseUrl);
+    const user = await scim().post('/Users', { schemas: [USER_SCHEMA], userName: 'embedded@example.com' }).expect(201);
+    await scim().post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Embedded', members: [{ value: user.body.id }] }).expect(201);
     await t.close();
     t = undefined;
 
@@ -31,5 +35,10 @@ describe('Embedded default database', () => {
     expect(listed.body.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
     const directories = await t.http.get('/api/v1/directories').set(t.admin).expect(200);
     expect(directories.body).toHaveLength(1);
+    // The SCIM view survived too, and answers the lookups IdPs make.
+    for (let i = 0; i < 3; i++) {
+      const found = await scim().get('/Users?filter=userName eq "EMBEDDED@example.com"').expect(200);
+      expect(found.body.Resources[0]).toMatchObject({ userName: 'embedded@example.com', groups: [expect.objectContaining({ display: 'Embedded' })] });
+    }
   });
 });

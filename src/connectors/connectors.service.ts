@@ -11,6 +11,7 @@ import { DirectoriesRepository } from '../directory/directories.repository';
 import { Connector } from './connector.entity';
 import { CreateConnectorDto, UpdateConnectorDto } from './connector.dto';
 import { ConnectorCredentials, ConnectorsRepository } from './connectors.repository';
+import { CredentialsCache } from './credentials-cache';
 
 export interface IssuedToken {
   connector: Connector;
@@ -19,6 +20,8 @@ export interface IssuedToken {
 
 @Injectable()
 export class ConnectorsService {
+  private readonly credentials = new CredentialsCache();
+
   constructor(
     private readonly connectors: ConnectorsRepository,
     private readonly directories: DirectoriesRepository,
@@ -76,7 +79,7 @@ export class ConnectorsService {
         await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.updated', details: { changes } }, em);
         return connector;
       }),
-    );
+    ).finally(() => this.credentials.invalidate(id));
   }
 
   setEnabled(ctx: AdminContext, id: string, enabled: boolean): Promise<Connector> {
@@ -84,14 +87,14 @@ export class ConnectorsService {
       const connector = (await this.connectors.update(id, { enabled }, em)) ?? notFound(id);
       await this.audit.record({ ...auditBase(ctx, connector), action: enabled ? 'connector.enabled' : 'connector.disabled' }, em);
       return connector;
-    });
+    }).finally(() => this.credentials.invalidate(id));
   }
 
   async delete(ctx: AdminContext, id: string): Promise<void> {
     await this.connectors.transaction(async (em) => {
       const connector = (await this.connectors.delete(id, em)) ?? notFound(id);
       await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.deleted', details: { name: connector.name } }, em);
-    });
+    }).finally(() => this.credentials.invalidate(id));
   }
 
   /** A new token; the old one stays valid for `overlapSeconds` (0: revoked at once). */
@@ -113,7 +116,7 @@ export class ConnectorsService {
       ))!;
       await this.audit.record({ ...auditBase(ctx, updated), action: 'connector.token_rotated', details: { overlapSeconds } }, em);
       return updated;
-    });
+    }).finally(() => this.credentials.invalidate(id));
     return { connector, token };
   }
 
@@ -122,7 +125,7 @@ export class ConnectorsService {
    * the URL picks the connector, and the token must match that connector's hash.
    */
   async authenticate(id: string, token: string): Promise<ConnectorCredentials | null> {
-    const connector = await this.connectors.findCredentials(id);
+    const connector = await this.credentials.get(id, (key) => this.connectors.findCredentials(key));
     if (!connector) return null;
     if (tokenMatches(token, connector.tokenHash)) return connector;
     const overlapOpen = connector.previousTokenExpiresAt !== null && connector.previousTokenExpiresAt > new Date();

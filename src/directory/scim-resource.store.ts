@@ -1,8 +1,10 @@
 // Persistence of each connector's SCIM view (scim_users, scim_groups, scim_group_members).
 // Plain SQL on the hot path: one statement per step, no ORM hydration, rows in, rows out.
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditRecord, auditInsertSql } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
 
 export type ScimResourceType = 'User' | 'Group';
@@ -14,6 +16,8 @@ export interface ScimRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  /** A user's direct groups, when the query asked for them (the read-only `groups` attribute). */
+  groups?: { value: string; display: string }[];
 }
 
 /** Indexed columns derived from the resource; `data` stays the source of truth for everything else. */
@@ -40,10 +44,48 @@ export interface MemberRow {
 
 const TABLE: Record<ScimResourceType, string> = { User: 'scim_users', Group: 'scim_groups' };
 const RETURNING = 'id, connector_id, data, version, created_at, updated_at';
+const COLUMNS = RETURNING.split(', ');
+/** A user's direct groups as one jsonb array, computed in the same query as the user. */
+const GROUPS_OF = (alias: string) =>
+  `coalesce((SELECT jsonb_agg(jsonb_build_object('value', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id)
+             FROM scim_group_members gm JOIN scim_groups g ON g.id = gm.group_id WHERE gm.member_id = ${alias}.id), '[]') AS groups`;
+
+/** Statement texts run as named prepared statements; bounded, since filters make texts vary. */
+const PREPARED = new Map<string, string>();
+const MAX_PREPARED = 500;
+
+function statementName(text: string): string | undefined {
+  let name = PREPARED.get(text);
+  if (name === undefined && PREPARED.size < MAX_PREPARED) {
+    name = `roster_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    PREPARED.set(text, name);
+  }
+  return name;
+}
+
+interface PgResult<T> {
+  rows: T[];
+  rowCount: number | null;
+}
+interface PgQueryable {
+  query<T>(config: { name?: string; text: string; values: unknown[] }): Promise<PgResult<T>>;
+}
 
 @Injectable()
 export class ScimResourceStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs a statement on the pg connection underneath TypeORM (the transaction's, or the pool's) as a
+   * named prepared statement: Postgres parses and plans each text once per connection instead of on
+   * every SCIM request. The hot path needs nothing else from the ORM.
+   */
+  private async run<T>(em: EntityManager, text: string, values: unknown[]): Promise<PgResult<T>> {
+    const runner = em.queryRunner;
+    const target: PgQueryable =
+      runner && !runner.isReleased ? ((await runner.connect()) as PgQueryable) : ((this.dataSource.driver as unknown as { master: PgQueryable }).master);
+    return target.query<T>({ name: statementName(text), text, values });
+  }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
@@ -53,21 +95,54 @@ export class ScimResourceStore {
     return this.dataSource.manager;
   }
 
-  async insert(em: EntityManager, type: ScimResourceType, connectorId: string, columns: IndexedColumns, data: object): Promise<ScimRow> {
+  /** Inserts a resource; with `audit`, its audit record lands in the same statement. */
+  async insert(em: EntityManager, type: ScimResourceType, connectorId: string, columns: IndexedColumns, data: object, audit?: AuditRecord): Promise<ScimRow> {
     const names = Object.keys(columns);
     const values = Object.values(columns);
     const placeholders = names.map((_, i) => `$${i + 3}`);
-    const rows: ScimRow[] = await em.query(
-      `INSERT INTO ${TABLE[type]} (connector_id, data, ${names.join(', ')}) VALUES ($1, $2, ${placeholders.join(', ')}) RETURNING ${RETURNING}`,
-      [connectorId, data, ...values],
-    );
+    const insert = `INSERT INTO ${TABLE[type]} (connector_id, data, ${names.join(', ')}) VALUES ($1, $2, ${placeholders.join(', ')}) RETURNING ${RETURNING}`;
+    const params = [connectorId, data, ...values];
+    if (!audit) return (await this.run<ScimRow>(em, insert, params)).rows[0];
+    const record = auditInsertSql(audit, params.length + 1, 'written.id::text', 'written');
+    const { rows } = await this.run<ScimRow>(em, `WITH written AS (${insert}), audited AS (${record.sql}) SELECT * FROM written`, [...params, ...record.params]);
     return rows[0];
   }
 
-  async find(em: EntityManager, type: ScimResourceType, connectorId: string, id: string, lock = false): Promise<ScimRow | null> {
-    const rows: ScimRow[] = await em.query(
-      `SELECT ${RETURNING} FROM ${TABLE[type]} WHERE connector_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
+  async find(em: EntityManager, type: ScimResourceType, connectorId: string, id: string, options: { lock?: boolean; groups?: boolean } = {}): Promise<ScimRow | null> {
+    const groups = options.groups && type === 'User' ? `, ${GROUPS_OF('r')}` : '';
+    const { rows } = await this.run<ScimRow>(
+      em,
+      `SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')}${groups} FROM ${TABLE[type]} r WHERE r.connector_id = $1 AND r.id = $2${options.lock ? ' FOR UPDATE OF r' : ''}`,
       [connectorId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Writes a new state if the row still has `expectedVersion` (optimistic concurrency: null when it
+   * changed or went away meanwhile, and the caller reads again), with its audit record, in one statement.
+   */
+  async updateIfVersion(
+    em: EntityManager,
+    type: ScimResourceType,
+    row: ScimRow,
+    columns: IndexedColumns,
+    data: object,
+    audit: AuditRecord,
+    groups = false,
+  ): Promise<ScimRow | null> {
+    const names = Object.keys(columns);
+    const sets = names.map((n, i) => `${n} = $${i + 5}`);
+    const params = [row.connector_id, row.id, data, row.version, ...Object.values(columns)];
+    const record = auditInsertSql(audit, params.length + 1, 'written.id::text', 'written');
+    const { rows } = await this.run<ScimRow>(
+      em,
+      `WITH written AS (
+         UPDATE ${TABLE[type]} SET data = $3, ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
+         WHERE connector_id = $1 AND id = $2 AND version = $4 RETURNING ${RETURNING}),
+       audited AS (${record.sql})
+       SELECT w.*${groups && type === 'User' ? `, ${GROUPS_OF('w')}` : ''} FROM written w`,
+      [...params, ...record.params],
     );
     return rows[0] ?? null;
   }
@@ -76,7 +151,8 @@ export class ScimResourceStore {
   async update(em: EntityManager, type: ScimResourceType, row: ScimRow, columns: IndexedColumns, data: object): Promise<ScimRow> {
     const names = Object.keys(columns);
     const sets = names.map((n, i) => `${n} = $${i + 4}`);
-    const [rows]: [ScimRow[], number] = await em.query(
+    const { rows } = await this.run<ScimRow>(
+      em,
       `UPDATE ${TABLE[type]} SET data = $3, ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
        WHERE connector_id = $1 AND id = $2 RETURNING ${RETURNING}`,
       [row.connector_id, row.id, data, ...Object.values(columns)],
@@ -86,8 +162,8 @@ export class ScimResourceStore {
 
   /** A change that lives outside `data` (membership) still makes a new version. */
   async touch(em: EntityManager, type: ScimResourceType, row: ScimRow): Promise<ScimRow> {
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [rows]: [ScimRow[], number] = await em.query(
+    const { rows } = await this.run<ScimRow>(
+      em,
       `UPDATE ${TABLE[type]} SET version = version + 1, updated_at = clock_timestamp() WHERE connector_id = $1 AND id = $2 RETURNING ${RETURNING}`,
       [row.connector_id, row.id],
     );
@@ -96,11 +172,16 @@ export class ScimResourceStore {
 
   async delete(em: EntityManager, type: ScimResourceType, connectorId: string, id: string): Promise<boolean> {
     // Membership rows name users and groups without a foreign key (a member may be either).
-    await em.query(`DELETE FROM scim_group_members WHERE connector_id = $1 AND member_id = $2`, [connectorId, id]);
-    const result: [unknown[], number] = await em.query(`DELETE FROM ${TABLE[type]} WHERE connector_id = $1 AND id = $2`, [connectorId, id]);
-    return result[1] > 0;
+    await this.run(em, `DELETE FROM scim_group_members WHERE connector_id = $1 AND member_id = $2`, [connectorId, id]);
+    const result = await this.run(em, `DELETE FROM ${TABLE[type]} WHERE connector_id = $1 AND id = $2`, [connectorId, id]);
+    return (result.rowCount ?? 0) > 0;
   }
 
+  /**
+   * One page and the total number of matches. A filtered query (an IdP's lookup, usually a row or
+   * none) gets its count as a window aggregate in the same query; an unfiltered listing counts
+   * separately, so each page stays an index range scan instead of reading every row.
+   */
   async list(
     type: ScimResourceType,
     connectorId: string,
@@ -108,17 +189,27 @@ export class ScimResourceStore {
     orderBy: string,
     offset: number,
     limit: number,
+    options: { groups?: boolean } = {},
   ): Promise<{ total: number; rows: ScimRow[] }> {
     const params: unknown[] = [connectorId, ...(where?.params ?? [])];
     const condition = `r.connector_id = $1${where ? ` AND (${where.sql})` : ''}`;
-    const [{ total }] = await this.manager.query(`SELECT count(*)::int AS total FROM ${TABLE[type]} r WHERE ${condition}`, params);
-    if (limit === 0 || total === 0 || offset >= total) return { total, rows: [] };
-    const rows: ScimRow[] = await this.manager.query(
-      `SELECT ${RETURNING.split(', ').map((c) => `r.${c}`).join(', ')} FROM ${TABLE[type]} r WHERE ${condition}
-       ORDER BY ${orderBy} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-      [...params, offset, limit],
-    );
-    return { total, rows };
+    const count = () => this.run<{ total: number }>(this.manager, `SELECT count(*)::int AS total FROM ${TABLE[type]} r WHERE ${condition}`, params).then((r) => r.rows[0].total);
+    if (limit === 0) return { total: await count(), rows: [] };
+    const groups = options.groups && type === 'User' ? `, ${GROUPS_OF('r')}` : '';
+    const page = (extra: string) =>
+      this.run<ScimRow & { total?: number }>(
+        this.manager,
+        `SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')}${groups}${extra} FROM ${TABLE[type]} r WHERE ${condition}
+         ORDER BY ${orderBy} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+        [...params, offset, limit],
+      ).then((r) => r.rows);
+    if (!where) {
+      const [total, rows] = await Promise.all([count(), page('')]);
+      return { total, rows };
+    }
+    const rows = await page(', count(*) OVER ()::int AS total');
+    if (rows.length === 0) return { total: offset === 0 ? 0 : await count(), rows: [] };
+    return { total: rows[0].total!, rows: rows.map(({ total: _total, ...row }) => row) };
   }
 
   // ---- group membership, always as set operations ----
@@ -135,7 +226,10 @@ export class ScimResourceStore {
       else invalid.push(m.value);
     }
     if (byId.size === 0) return { added: 0, unknown: invalid };
-    const [row]: { added: number; unknown: string[] }[] = await em.query(
+    const {
+      rows: [row],
+    } = await this.run<{ added: number; unknown: string[] }>(
+      em,
       `WITH wanted AS (SELECT * FROM unnest($3::uuid[], $4::text[]) AS w(id, display)),
             found AS (
               SELECT u.id, 'User' AS member_type, w.display FROM scim_users u JOIN wanted w ON u.id = w.id WHERE u.connector_id = $1
@@ -158,22 +252,36 @@ export class ScimResourceStore {
   async removeMembers(em: EntityManager, connectorId: string, groupId: string, memberIds: string[]): Promise<number> {
     const { valid } = splitUuids(memberIds);
     if (valid.length === 0) return 0;
-    const result: [unknown[], number] = await em.query(
-      `DELETE FROM scim_group_members WHERE group_id = $1 AND connector_id = $2 AND member_id = ANY($3::uuid[])`,
-      [groupId, connectorId, valid],
-    );
-    return result[1];
+    const result = await this.run(em, `DELETE FROM scim_group_members WHERE group_id = $1 AND connector_id = $2 AND member_id = ANY($3::uuid[])`, [
+      groupId,
+      connectorId,
+      valid,
+    ]);
+    return result.rowCount ?? 0;
   }
 
   async removeAllMembers(em: EntityManager, connectorId: string, groupId: string): Promise<number> {
-    const result: [unknown[], number] = await em.query(`DELETE FROM scim_group_members WHERE group_id = $1 AND connector_id = $2`, [groupId, connectorId]);
-    return result[1];
+    const result = await this.run(em, `DELETE FROM scim_group_members WHERE group_id = $1 AND connector_id = $2`, [groupId, connectorId]);
+    return result.rowCount ?? 0;
+  }
+
+  /** How many members a group has, counting no further than `upTo`. */
+  async countMembers(em: EntityManager, groupId: string, upTo: number): Promise<number> {
+    const {
+      rows: [row],
+    } = await this.run<{ n: number }>(
+      em,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM scim_group_members WHERE group_id = $1 LIMIT $2) m`,
+      [groupId, upTo],
+    );
+    return row.n;
   }
 
   /** Members with a display value, for the groups being returned. */
   async membersOf(groupIds: string[], em: EntityManager = this.manager): Promise<MemberRow[]> {
     if (groupIds.length === 0) return [];
-    return em.query(
+    const { rows } = await this.run<MemberRow>(
+      em,
       `SELECT m.group_id, m.member_id, m.member_type,
               coalesce(m.display, u.display_name, u.user_name, g.display_name) AS display
        FROM scim_group_members m
@@ -183,17 +291,7 @@ export class ScimResourceStore {
        ORDER BY m.group_id, m.created_at, m.member_id`,
       [groupIds],
     );
-  }
-
-  /** The groups the given users or groups belong to directly (the read-only `groups` attribute). */
-  async groupsOf(memberIds: string[], em: EntityManager = this.manager): Promise<{ member_id: string; group_id: string; display: string }[]> {
-    if (memberIds.length === 0) return [];
-    return em.query(
-      `SELECT m.member_id, g.id AS group_id, g.display_name AS display
-       FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-       WHERE m.member_id = ANY($1::uuid[]) ORDER BY g.display_name, g.id`,
-      [memberIds],
-    );
+    return rows;
   }
 }
 

@@ -30,8 +30,13 @@ function wanted(projection: Projection, name: string): boolean {
   return !projection.excludedAttributes.some((a) => topName(a) === name);
 }
 
-export function needsOf(projection: Projection): Needs {
-  return { members: wanted(projection, 'members'), groups: wanted(projection, 'groups') };
+/** Groups larger than this are answered without `members` after a write, unless asked for. */
+export const WRITE_RESPONSE_MEMBER_LIMIT = 1000;
+
+export function needsOf(projection: Projection, write = false): Needs {
+  const needs: Needs = { members: wanted(projection, 'members'), groups: wanted(projection, 'groups') };
+  const askedForMembers = projection.attributes.some((a) => topName(a) === 'members');
+  return write && !askedForMembers ? { ...needs, memberLimit: WRITE_RESPONSE_MEMBER_LIMIT } : needs;
 }
 
 /**
@@ -43,6 +48,9 @@ function plainNames(names: string[]): string[] {
 }
 
 export function projected(rendered: Rendered, schema: ResourceSchema, projection: Projection): JsonObject {
+  // With no parameters the resource is returned as rendered: what is stored is returnable (a
+  // password, "returned": "never", is never stored), so the walk through the schema is skipped.
+  if (!projection.attributes.length && !projection.excludedAttributes.length) return rendered.resource;
   const out = project(rendered.resource as never, schema, {
     attributes: plainNames(projection.attributes),
     excludedAttributes: plainNames(projection.excludedAttributes),

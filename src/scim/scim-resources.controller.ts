@@ -56,7 +56,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
     @ApiResponse({ status: 409, ...SCIM_ERROR })
     async create(@ConnectorCtx() ctx: ConnectorContext, @Body() body: unknown, @Query() raw: Record<string, unknown>, @Res() reply: FastifyReply) {
       const projection = projectionOf(parseProjectionQuery(raw));
-      const rendered = await this.resources.create(ctx, kind, body, needsOf(projection));
+      const rendered = await this.resources.create(ctx, kind, body, needsOf(projection, true));
       sendResource(reply, 201, rendered, kind.schema, projection);
     }
 
@@ -95,7 +95,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
       @Res() reply: FastifyReply,
     ) {
       const projection = projectionOf(parseProjectionQuery(raw));
-      const rendered = await this.resources.replace(ctx, kind, id, body, ifMatch, needsOf(projection));
+      const rendered = await this.resources.replace(ctx, kind, id, body, ifMatch, needsOf(projection, true));
       sendResource(reply, 200, rendered, kind.schema, projection);
     }
 
@@ -114,7 +114,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
     ) {
       const projection = projectionOf(parseProjectionQuery(raw));
       const noContent = patchAnswersNoContent(ctx, raw);
-      const rendered = await this.resources.patch(ctx, kind, id, body, ifMatch, noContent ? { members: false, groups: false } : needsOf(projection));
+      const rendered = await this.resources.patch(ctx, kind, id, body, ifMatch, noContent ? { members: false, groups: false } : needsOf(projection, true));
       if (noContent) void reply.status(204).header('etag', etag(rendered.version)).send();
       else sendResource(reply, 200, rendered, kind.schema, projection);
     }

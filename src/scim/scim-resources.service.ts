@@ -15,7 +15,7 @@ import {
   ScimError,
 } from '@roster/scim-core';
 import { EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
 import { compileFilter, compileOrderBy } from '../directory/filter-sql/filter-sql';
 import { MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
@@ -35,6 +35,11 @@ export interface Rendered {
 export interface Needs {
   members: boolean;
   groups: boolean;
+  /**
+   * Leave `members` out when the group has more than this many: the answer to a write names the
+   * resource, and a 100,000-member list would cost more than the change itself.
+   */
+  memberLimit?: number;
 }
 
 export const NEED_ALL: Needs = { members: true, groups: true };
@@ -48,66 +53,61 @@ export class ScimResourcesService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL, em?: EntityManager): Promise<Rendered> {
+  async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
-    return this.inTransaction(em, async (tx) => {
+    if (members.length === 0) {
+      // One statement writes the resource and its audit record: no transaction round trips.
+      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, this.auditRecord(ctx, kind, 'created', { warnings }));
+      return this.renderOne(this.store.manager, ctx, kind, { ...row, groups: [] }, needs);
+    }
+    return this.store.transaction(async (tx) => {
       const row = await this.store.insert(tx, kind.type, ctx.connectorId, kind.columns(data), data);
-      const unknownMembers = members.length ? (await this.store.addMembers(tx, ctx.connectorId, row.id, members)).unknown : [];
-      await this.record(tx, ctx, kind, 'created', row.id, { warnings, unknownMembers });
+      const { unknown } = await this.store.addMembers(tx, ctx.connectorId, row.id, members);
+      await this.record(tx, ctx, kind, 'created', row.id, { warnings, unknownMembers: unknown });
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
 
   async get(ctx: ConnectorContext, kind: ResourceKind, id: string, needs: Needs = NEED_ALL): Promise<Rendered> {
-    const row = await this.findOrFail(this.store.manager, ctx, kind, id);
+    const row = await this.findOrFail(this.store.manager, ctx, kind, id, { groups: needs.groups });
     return this.renderOne(this.store.manager, ctx, kind, row, needs);
   }
 
-  async replace(
-    ctx: ConnectorContext,
-    kind: ResourceKind,
-    id: string,
-    body: unknown,
-    ifMatch?: string | string[],
-    needs: Needs = NEED_ALL,
-    em?: EntityManager,
-  ): Promise<Rendered> {
+  async replace(ctx: ConnectorContext, kind: ResourceKind, id: string, body: unknown, ifMatch?: string | string[], needs: Needs = NEED_ALL): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
-    return this.inTransaction(em, async (tx) => {
-      const current = await this.findOrFail(tx, ctx, kind, id, true);
+    if (!kind.external.length) {
+      return this.writeOptimistically(ctx, kind, id, ifMatch, needs, () => ({ data, details: { warnings } }));
+    }
+    return this.store.transaction(async (tx) => {
+      const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
       checkIfMatch(ifMatch, current.version);
-      let unknownMembers: string[] = [];
-      if (kind.external.length) {
-        // A PUT replaces the whole resource: members it does not list are gone (RFC 7644 3.5.1).
-        await this.store.removeAllMembers(tx, ctx.connectorId, current.id);
-        if (members.length) unknownMembers = (await this.store.addMembers(tx, ctx.connectorId, current.id, members)).unknown;
-      }
+      // A PUT replaces the whole resource: members it does not list are gone (RFC 7644 3.5.1).
+      await this.store.removeAllMembers(tx, ctx.connectorId, current.id);
+      const unknownMembers = members.length ? (await this.store.addMembers(tx, ctx.connectorId, current.id, members)).unknown : [];
       const row = await this.store.update(tx, kind.type, current, kind.columns(data), data);
       await this.record(tx, ctx, kind, 'replaced', row.id, { warnings, unknownMembers });
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
 
-  async patch(
-    ctx: ConnectorContext,
-    kind: ResourceKind,
-    id: string,
-    body: unknown,
-    ifMatch?: string | string[],
-    needs: Needs = NEED_ALL,
-    em?: EntityManager,
-  ): Promise<Rendered> {
+  async patch(ctx: ConnectorContext, kind: ResourceKind, id: string, body: unknown, ifMatch?: string | string[], needs: Needs = NEED_ALL): Promise<Rendered> {
     const request = normalisePatchRequest(body, kind.schema);
-    return this.inTransaction(em, async (tx) => {
-      const current = await this.findOrFail(tx, ctx, kind, id, true);
-      checkIfMatch(ifMatch, current.version);
+    const apply = (current: ScimRow) => {
       // The id is part of what the engine sees, so a client echoing it (Okta's group rename) is fine.
-      const result = applyPatch({ ...current.data, id: current.id }, request, kind.schema, {
-        lenientUnknownAttributes: true,
-        external: kind.external,
-      });
+      const result = applyPatch({ ...current.data, id: current.id }, request, kind.schema, { lenientUnknownAttributes: true, external: kind.external });
       const { id: _id, meta: _meta, ...patched } = result.resource;
-      const data = kind.prepare(patched);
+      return { result, data: kind.prepare(patched) };
+    };
+    if (!kind.external.length) {
+      return this.writeOptimistically(ctx, kind, id, ifMatch, needs, (current) => {
+        const { result, data } = apply(current);
+        return result.changed ? { data, details: { warnings: result.warnings, operations: request } } : null;
+      });
+    }
+    return this.store.transaction(async (tx) => {
+      const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
+      checkIfMatch(ifMatch, current.version);
+      const { result, data } = apply(current);
       const unknownMembers = await this.applyMemberOps(tx, ctx, kind, current.id, result.memberOps);
       let row = current;
       if (result.changed) row = await this.store.update(tx, kind.type, current, kind.columns(data), data);
@@ -119,9 +119,36 @@ export class ScimResourcesService {
     });
   }
 
-  async delete(ctx: ConnectorContext, kind: ResourceKind, id: string, ifMatch?: string | string[], em?: EntityManager): Promise<void> {
-    await this.inTransaction(em, async (tx) => {
-      const current = await this.findOrFail(tx, ctx, kind, id, true);
+  /**
+   * Read, change, write-if-unchanged: a resource whose state is one row (a user) is updated in two
+   * statements without a transaction. When a concurrent writer made the conditional write miss, the
+   * change is computed again under the row lock, so contended resources make progress and the
+   * outcome equals applying the requests one after another.
+   */
+  private async writeOptimistically(
+    ctx: ConnectorContext,
+    kind: ResourceKind,
+    id: string,
+    ifMatch: string | string[] | undefined,
+    needs: Needs,
+    change: (current: ScimRow) => { data: JsonObject; details: Record<string, unknown> } | null,
+  ): Promise<Rendered> {
+    const write = async (em: EntityManager, lock: boolean): Promise<Rendered | null> => {
+      const current = await this.findOrFail(em, ctx, kind, id, { groups: needs.groups, lock });
+      checkIfMatch(ifMatch, current.version);
+      const next = change(current);
+      if (!next) return this.renderOne(em, ctx, kind, current, needs);
+      const verb = next.details.operations ? 'patched' : 'replaced';
+      const audit = this.auditRecord(ctx, kind, verb, next.details, id);
+      const row = await this.store.updateIfVersion(em, kind.type, current, kind.columns(next.data), next.data, audit, needs.groups);
+      return row ? this.renderOne(em, ctx, kind, row, needs) : null;
+    };
+    return (await write(this.store.manager, false)) ?? (await this.store.transaction((tx) => write(tx, true)))!;
+  }
+
+  async delete(ctx: ConnectorContext, kind: ResourceKind, id: string, ifMatch?: string | string[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
       checkIfMatch(ifMatch, current.version);
       await this.store.delete(tx, kind.type, ctx.connectorId, current.id);
       await this.record(tx, ctx, kind, 'deleted', current.id, {});
@@ -134,7 +161,7 @@ export class ScimResourcesService {
     const orderBy = query.sortBy
       ? compileOrderBy(parseAttrPath(query.sortBy, { schemaUrns: kind.schema.schemaUrns }), query.sortOrder, kind.schema, table)
       : `${ROW_ALIAS}.created_at, ${ROW_ALIAS}.id`;
-    const { total, rows } = await this.store.list(kind.type, ctx.connectorId, where, orderBy, query.startIndex - 1, query.count);
+    const { total, rows } = await this.store.list(kind.type, ctx.connectorId, where, orderBy, query.startIndex - 1, query.count, { groups: needs.groups });
     return { total, resources: await this.render(this.store.manager, ctx, kind, rows, needs) };
   }
 
@@ -148,12 +175,8 @@ export class ScimResourcesService {
     return { data: kind.prepare(resource), members, warnings };
   }
 
-  private inTransaction<T>(em: EntityManager | undefined, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return em ? work(em) : this.store.transaction(work);
-  }
-
-  private async findOrFail(em: EntityManager, ctx: ConnectorContext, kind: ResourceKind, id: string, lock = false): Promise<ScimRow> {
-    const row = isUuid(id) ? await this.store.find(em, kind.type, ctx.connectorId, id, lock) : null;
+  private async findOrFail(em: EntityManager, ctx: ConnectorContext, kind: ResourceKind, id: string, options: { lock?: boolean; groups?: boolean } = {}): Promise<ScimRow> {
+    const row = isUuid(id) ? await this.store.find(em, kind.type, ctx.connectorId, id, options) : null;
     if (!row) throw new ScimError(404, undefined, `${kind.type} ${id} not found`);
     return row;
   }
@@ -161,7 +184,7 @@ export class ScimResourcesService {
   /** Applies the member changes in request order; returns the member values that name nothing here. */
   private async applyMemberOps(tx: EntityManager, ctx: ConnectorContext, kind: ResourceKind, groupId: string, ops: MemberOp[]): Promise<string[]> {
     const unknown: string[] = [];
-    for (const op of ops) {
+    for (const op of coalesce(ops)) {
       switch (op.kind) {
         case 'add':
           unknown.push(...(await this.store.addMembers(tx, ctx.connectorId, groupId, op.values)).unknown);
@@ -190,21 +213,22 @@ export class ScimResourcesService {
     return unknown;
   }
 
-  private record(tx: EntityManager, ctx: ConnectorContext, kind: ResourceKind, verb: string, id: string, details: Record<string, unknown>) {
+  private auditRecord(ctx: ConnectorContext, kind: ResourceKind, verb: string, details: Record<string, unknown>, id?: string): AuditRecord {
     const interesting = Object.fromEntries(Object.entries(details).filter(([, v]) => !(Array.isArray(v) && v.length === 0)));
-    return this.audit.record(
-      {
-        actor: `connector:${ctx.connectorId}`,
-        action: `scim.${kind.type.toLowerCase()}.${verb}`,
-        requestId: ctx.requestId,
-        connectorId: ctx.connectorId,
-        directoryId: ctx.directoryId,
-        targetType: `scim_${kind.type.toLowerCase()}`,
-        targetId: id,
-        details: interesting,
-      },
-      tx,
-    );
+    return {
+      actor: `connector:${ctx.connectorId}`,
+      action: `scim.${kind.type.toLowerCase()}.${verb}`,
+      requestId: ctx.requestId,
+      connectorId: ctx.connectorId,
+      directoryId: ctx.directoryId,
+      targetType: `scim_${kind.type.toLowerCase()}`,
+      ...(id ? { targetId: id } : {}),
+      details: interesting,
+    };
+  }
+
+  private record(tx: EntityManager, ctx: ConnectorContext, kind: ResourceKind, verb: string, id: string, details: Record<string, unknown>) {
+    return this.audit.record(this.auditRecord(ctx, kind, verb, details, id), tx);
   }
 
   private async renderOne(em: EntityManager, ctx: ConnectorContext, kind: ResourceKind, row: ScimRow, needs: Needs): Promise<Rendered> {
@@ -215,22 +239,22 @@ export class ScimResourcesService {
   private async render(em: EntityManager, ctx: ConnectorContext, kind: ResourceKind, rows: ScimRow[], needs: Needs): Promise<Rendered[]> {
     const ids = rows.map((r) => r.id);
     const members = new Map<string, JsonObject[]>();
-    if (kind.type === 'Group' && needs.members) {
-      for (const m of await this.store.membersOf(ids, em)) push(members, m.group_id, this.member(ctx, m));
+    let withMembers = kind.type === 'Group' && needs.members;
+    if (withMembers && needs.memberLimit !== undefined && rows.length === 1) {
+      withMembers = (await this.store.countMembers(em, ids[0], needs.memberLimit + 1)) <= needs.memberLimit;
     }
-    const groups = new Map<string, JsonObject[]>();
-    if (kind.type === 'User' && needs.groups) {
-      for (const g of await this.store.groupsOf(ids, em)) {
-        push(groups, g.member_id, { value: g.group_id, $ref: `${ctx.baseUrl}/Groups/${g.group_id}`, display: g.display, type: 'direct' });
-      }
+    if (withMembers) {
+      for (const m of await this.store.membersOf(ids, em)) push(members, m.group_id, this.member(ctx, m));
     }
     return rows.map((row) => {
       const { schemas, ...rest } = row.data;
       const location = `${ctx.baseUrl}${kind.endpoint}/${row.id}`;
       const resource: JsonObject = { schemas, id: row.id, ...rest };
       // RFC 7643 leaves an empty multi-valued attribute unassigned; IdPs (Okta) need `members: []`.
-      if (kind.type === 'Group' && needs.members) resource.members = members.get(row.id) ?? [];
-      if (kind.type === 'User' && groups.has(row.id)) resource.groups = groups.get(row.id);
+      if (withMembers) resource.members = members.get(row.id) ?? [];
+      if (kind.type === 'User' && needs.groups && row.groups?.length) {
+        resource.groups = row.groups.map((g) => ({ value: g.value, $ref: `${ctx.baseUrl}/Groups/${g.value}`, display: g.display, type: 'direct' }));
+      }
       resource.meta = {
         resourceType: kind.type,
         created: row.created_at.toISOString(),
@@ -246,6 +270,21 @@ export class ScimResourcesService {
     const endpoint = m.member_type === 'User' ? 'Users' : 'Groups';
     return { value: m.member_id, $ref: `${ctx.baseUrl}/${endpoint}/${m.member_id}`, type: m.member_type, ...(m.display !== null ? { display: m.display } : {}) };
   }
+}
+
+/**
+ * Adjacent adds, and adjacent removes, as one set operation each: Okta and Entra send a change to
+ * many members as one operation per member, and 1,000 of them must cost one statement, not 1,000.
+ */
+function coalesce(ops: MemberOp[]): MemberOp[] {
+  const out: MemberOp[] = [];
+  for (const op of ops) {
+    const last = out[out.length - 1];
+    if (last?.kind === 'add' && op.kind === 'add') out[out.length - 1] = { kind: 'add', values: [...last.values, ...op.values] };
+    else if (last?.kind === 'remove' && op.kind === 'remove') out[out.length - 1] = { kind: 'remove', values: [...last.values, ...op.values] };
+    else out.push(op);
+  }
+  return out;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -36,6 +36,17 @@ describe('SCIM protocol', () => {
       await b.post('/Users', user('isolated@example.com')).expect(201);
     });
 
+    it('applies a disable or a token rotation to the very next request', async () => {
+      const c = await createScimConnector(t, 'okta');
+      await c.get('/Users').expect(200);
+      const rotated = await t.http.post(`/api/v1/connectors/${c.connectorId}/token`).set(t.admin).send({}).expect(201);
+      await c.get('/Users').expect(401);
+      const renewed = new ScimClient(t.http, c.connectorId, rotated.body.token, c.baseUrl);
+      await renewed.get('/Users').expect(200);
+      await t.http.post(`/api/v1/connectors/${c.connectorId}/disable`).set(t.admin).expect(200);
+      await renewed.get('/Users').expect(403);
+    });
+
     it('refuses a disabled connector with 403', async () => {
       const c = await createScimConnector(t, 'okta');
       await t.http.post(`/api/v1/connectors/${c.connectorId}/disable`).set(t.admin).expect(200);
@@ -167,6 +178,17 @@ describe('SCIM protocol', () => {
       const results = await Promise.all([a.post('/Users', user('race@example.com')), a.post('/Users', user('RACE@example.com'))]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
       expect(results.find((r) => r.status === 409)!.body.scimType).toBe('uniqueness');
+    });
+
+    it('loses no change when 20 PATCHes change one user at once', async () => {
+      const created = await a.post('/Users', user('contended@example.com')).expect(201);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => a.patch(`/Users/${created.body.id}`, [{ op: 'add', path: 'emails', value: [{ type: `t${i}`, value: `e${i}@example.com` }] }])),
+      );
+      for (const r of results) expect(r.status).toBe(200);
+      const got = await a.get(`/Users/${created.body.id}`).expect(200);
+      expect(got.body.emails.map((e: { value: string }) => e.value).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `e${i}@example.com`).sort());
+      expect(got.body.meta.version).toBe('W/"21"');
     });
 
     it('loses no member when 20 PATCHes add members to one group at once', async () => {
