@@ -178,9 +178,9 @@ export class ScimResourceStore {
   }
 
   /**
-   * One page and the total number of matches. A filtered query (an IdP's lookup, usually a row or
-   * none) gets its count as a window aggregate in the same query; an unfiltered listing counts
-   * separately, so each page stays an index range scan instead of reading every row.
+   * One page and the total number of matches. A filtered query (an IdP's lookup: usually one row or
+   * none) runs alone and is counted only when the page is full or lands past the end; an unfiltered
+   * listing runs its count beside the page, which stays an index range scan.
    */
   async list(
     type: ScimResourceType,
@@ -195,21 +195,19 @@ export class ScimResourceStore {
     const condition = `r.connector_id = $1${where ? ` AND (${where.sql})` : ''}`;
     const count = () => this.run<{ total: number }>(this.manager, `SELECT count(*)::int AS total FROM ${TABLE[type]} r WHERE ${condition}`, params).then((r) => r.rows[0].total);
     if (limit === 0) return { total: await count(), rows: [] };
-    const groups = options.groups && type === 'User' ? `, ${GROUPS_OF('r')}` : '';
-    const page = (extra: string) =>
-      this.run<ScimRow & { total?: number }>(
-        this.manager,
-        `SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')}${groups}${extra} FROM ${TABLE[type]} r WHERE ${condition}
-         ORDER BY ${orderBy} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-        [...params, offset, limit],
-      ).then((r) => r.rows);
+    // The page is cut first and the groups computed for its rows only: a column of the inner query
+    // would be computed for every row OFFSET skips.
+    const page = `SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')} FROM ${TABLE[type]} r WHERE ${condition}
+                  ORDER BY ${orderBy} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`;
+    const text = options.groups && type === 'User' ? `SELECT p.*, ${GROUPS_OF('p')} FROM (${page}) p` : page;
+    const rowsOf = () => this.run<ScimRow>(this.manager, text, [...params, offset, limit]).then((r) => r.rows);
     if (!where) {
-      const [total, rows] = await Promise.all([count(), page('')]);
+      const [total, rows] = await Promise.all([count(), rowsOf()]);
       return { total, rows };
     }
-    const rows = await page(', count(*) OVER ()::int AS total');
-    if (rows.length === 0) return { total: offset === 0 ? 0 : await count(), rows: [] };
-    return { total: rows[0].total!, rows: rows.map(({ total: _total, ...row }) => row) };
+    const rows = await rowsOf();
+    const complete = rows.length < limit && (rows.length > 0 || offset === 0);
+    return { total: complete ? offset + rows.length : await count(), rows };
   }
 
   // ---- group membership, always as set operations ----

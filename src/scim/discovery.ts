@@ -17,7 +17,6 @@ export const SCHEMAS: readonly SchemaDef[] = [CORE_USER, ENTERPRISE_USER, CORE_G
 export function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: [SPC_SCHEMA],
-    documentationUri: 'https://github.com/roster-scim/roster/blob/main/docs/scim.md',
     patch: { supported: true },
     bulk: { supported: true, ...BULK_LIMITS },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },

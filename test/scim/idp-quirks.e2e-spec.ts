@@ -105,6 +105,21 @@ describe('IdP quirks', () => {
     expect(res.body.scimType).toBe('uniqueness');
   });
 
+  it('answers a write to a group of more than 1,000 members without the member list, unless asked', async () => {
+    const Operations = Array.from({ length: 1000 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { schemas: [USER_SCHEMA], userName: `bulk${i}@example.com` } }));
+    const bulk = await okta.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations }).expect(200);
+    const ids: string[] = bulk.body.Operations.map((o: { location: string }) => o.location.split('/').pop());
+    const extra = await okta.post('/Users', { schemas: [USER_SCHEMA], userName: 'one.more@example.com' }).expect(201);
+    const group = await okta.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Large', members: ids.map((value) => ({ value })) }).expect(201);
+    expect(group.body.members).toHaveLength(1000);
+    const patched = await okta.patch(`/Groups/${group.body.id}`, [{ op: 'add', path: 'members', value: [{ value: extra.body.id }] }]).expect(200);
+    expect(patched.body.members).toBeUndefined();
+    expect(patched.body.displayName).toBe('Large');
+    const asked = await okta.patch(`/Groups/${group.body.id}?attributes=members`, [{ op: 'replace', path: 'displayName', value: 'Large 2' }]).expect(200);
+    expect(asked.body.members).toHaveLength(1001);
+    expect((await okta.get(`/Groups/${group.body.id}`).expect(200)).body.members).toHaveLength(1001);
+  });
+
   it('applies all operations of a PATCH or none', async () => {
     const user = await okta.post('/Users', { schemas: [USER_SCHEMA], userName: 'atomic@example.com', title: 'Before' }).expect(201);
     const res = await okta.patch(`/Users/${user.body.id}`, [
