@@ -16,6 +16,12 @@ export const MIGRATIONS = [InitialSchema1763860000000, ScimResources176387000000
 export interface PoolOptions {
   /** Connections in the pg pool; the embedded database takes exactly one. */
   poolSize?: number;
+  /**
+   * Session settings sent at connect (not to the embedded database, which takes none). Roster's
+   * queries are short and many run at once: a parallel plan (a count over a connector's users before
+   * autovacuum has run) starts worker processes per query and slowed listings fourfold.
+   */
+  sessionSettings?: boolean;
 }
 
 export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSourceOptions {
@@ -30,5 +36,6 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
     synchronize: false,
     poolSize: pool.poolSize ?? 10,
     applicationName: 'roster',
+    ...(pool.sessionSettings ? { extra: { options: '-c max_parallel_workers_per_gather=0' } } : {}),
   };
 }

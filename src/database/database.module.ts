@@ -43,7 +43,7 @@ class DatabaseEndpointModule implements OnApplicationShutdown {
       imports: [DatabaseEndpointModule],
       inject: [DatabaseEndpoint],
       useFactory: (endpoint: DatabaseEndpoint) =>
-        dataSourceOptions(endpoint.url, { poolSize: endpoint.embedded ? 1 : 10 }),
+        dataSourceOptions(endpoint.url, { poolSize: endpoint.embedded ? 1 : 10, sessionSettings: !endpoint.embedded }),
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
         const applied = await runMigrations(dataSource);

@@ -80,11 +80,11 @@ export class ScimResourceStore {
    * named prepared statement: Postgres parses and plans each text once per connection instead of on
    * every SCIM request. The hot path needs nothing else from the ORM.
    */
-  private async run<T>(em: EntityManager, text: string, values: unknown[]): Promise<PgResult<T>> {
+  private async run<T>(em: EntityManager, text: string, values: unknown[], prepared = true): Promise<PgResult<T>> {
     const runner = em.queryRunner;
     const target: PgQueryable =
       runner && !runner.isReleased ? ((await runner.connect()) as PgQueryable) : ((this.dataSource.driver as unknown as { master: PgQueryable }).master);
-    return target.query<T>({ name: statementName(text), text, values });
+    return target.query<T>({ name: prepared ? statementName(text) : undefined, text, values });
   }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -195,12 +195,16 @@ export class ScimResourceStore {
     const condition = `r.connector_id = $1${where ? ` AND (${where.sql})` : ''}`;
     const count = () => this.run<{ total: number }>(this.manager, `SELECT count(*)::int AS total FROM ${TABLE[type]} r WHERE ${condition}`, params).then((r) => r.rows[0].total);
     if (limit === 0) return { total: await count(), rows: [] };
+    // OFFSET and LIMIT are written into the text (checked integers), so the plan knows them: a
+    // generic plan for a parameterised OFFSET sorts the whole table. Only first pages, which IdP
+    // lookups share, are prepared; deeper pages would fill the prepared-statement set.
+    if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0) throw new RangeError('offset and limit must be integers');
     // The page is cut first and the groups computed for its rows only: a column of the inner query
     // would be computed for every row OFFSET skips.
     const page = `SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')} FROM ${TABLE[type]} r WHERE ${condition}
-                  ORDER BY ${orderBy} OFFSET $${params.length + 1} LIMIT $${params.length + 2}`;
+                  ORDER BY ${orderBy} OFFSET ${offset} LIMIT ${limit}`;
     const text = options.groups && type === 'User' ? `SELECT p.*, ${GROUPS_OF('p')} FROM (${page}) p` : page;
-    const rowsOf = () => this.run<ScimRow>(this.manager, text, [...params, offset, limit]).then((r) => r.rows);
+    const rowsOf = () => this.run<ScimRow>(this.manager, text, params, offset === 0).then((r) => r.rows);
     if (!where) {
       const [total, rows] = await Promise.all([count(), rowsOf()]);
       return { total, rows };

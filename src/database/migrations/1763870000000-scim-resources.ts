@@ -55,6 +55,12 @@ export class ScimResources1763870000000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_scim_groups_connector_external_id ON scim_groups (connector_id, external_id) WHERE external_id IS NOT NULL`);
     await q.query(`CREATE INDEX ix_scim_groups_connector_created ON scim_groups (connector_id, created_at, id)`);
 
+    // IdPs load in bursts (an initial import, a Bulk request): analyse after 2% changes rather than
+    // autovacuum's default 10%, so the planner's row estimates catch up before listings go wrong.
+    for (const table of ['scim_users', 'scim_groups']) {
+      await q.query(`ALTER TABLE ${table} SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 500)`);
+    }
+
     // A member is a user or a group of the same connector (no foreign key can say "either"; the
     // services delete member rows together with the resource).
     await q.query(`
