@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { SchemaExtensionDeclaration } from '@roster/scim-core';
+import { settingsOf } from './connector-settings';
 import { Connector, IDP_PRESETS, IdpPreset, Protocol, PROTOCOLS } from './connector.entity';
 
 export const MAX_TOKEN_OVERLAP_SECONDS = 7 * 24 * 3600;
@@ -29,6 +31,27 @@ export class CreateConnectorDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Custom SCIM schema extensions (RFC 7643 3.3) this connector accepts, each {resourceType: "User" | "Group", schema: {id, name, description?, attributes}}; ' +
+      'attributes use RFC 7643 2.2 characteristics, defaults filled in. Served in /Schemas and /ResourceTypes, usable in filters and PATCH paths.',
+    example: [
+      {
+        resourceType: 'User',
+        schema: {
+          id: 'urn:example:params:scim:schemas:extension:acme:2.0:User',
+          name: 'AcmeUser',
+          attributes: [{ name: 'badgeNumber', type: 'string' }, { name: 'clearance', type: 'integer' }],
+        },
+      },
+    ],
+  })
+  @IsOptional()
+  @IsArray()
+  scimSchemaExtensions?: object[];
 }
 
 export class UpdateConnectorDto {
@@ -53,6 +76,27 @@ export class UpdateConnectorDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Custom SCIM schema extensions (RFC 7643 3.3) this connector accepts (replaces the list), each {resourceType: "User" | "Group", schema: {id, name, description?, attributes}}; ' +
+      'attributes use RFC 7643 2.2 characteristics, defaults filled in. Served in /Schemas and /ResourceTypes, usable in filters and PATCH paths.',
+    example: [
+      {
+        resourceType: 'User',
+        schema: {
+          id: 'urn:example:params:scim:schemas:extension:acme:2.0:User',
+          name: 'AcmeUser',
+          attributes: [{ name: 'badgeNumber', type: 'string' }, { name: 'clearance', type: 'integer' }],
+        },
+      },
+    ],
+  })
+  @IsOptional()
+  @IsArray()
+  scimSchemaExtensions?: object[];
 }
 
 export class RotateTokenDto {
@@ -88,6 +132,8 @@ export class ConnectorDto {
   @ApiProperty() tokenCreatedAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'Until when the previous token is still accepted.' })
   previousTokenExpiresAt: Date | null;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Custom SCIM schema extensions, as declared (with RFC 7643 defaults filled in).' })
+  scimSchemaExtensions: SchemaExtensionDeclaration[];
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 
@@ -103,6 +149,7 @@ export class ConnectorDto {
       tokenHint: c.tokenHint,
       tokenCreatedAt: c.tokenCreatedAt,
       previousTokenExpiresAt: c.previousTokenExpiresAt && c.previousTokenExpiresAt > new Date() ? c.previousTokenExpiresAt : null,
+      scimSchemaExtensions: settingsOf(c).scimSchemaExtensions ?? [],
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Connector } from './connector.entity';
 
-export type ConnectorCredentials = Pick<Connector, 'id' | 'enabled' | 'directoryId' | 'idp' | 'protocol' | 'tokenHash' | 'previousTokenHash' | 'previousTokenExpiresAt'>;
+export type ConnectorCredentials = Pick<Connector, 'id' | 'enabled' | 'directoryId' | 'idp' | 'protocol' | 'settings' | 'tokenHash' | 'previousTokenHash' | 'previousTokenExpiresAt'>;
 
 @Injectable()
 export class ConnectorsRepository {
@@ -34,7 +34,7 @@ export class ConnectorsRepository {
     return em
       .getRepository(Connector)
       .createQueryBuilder('c')
-      .select(['c.id', 'c.enabled', 'c.directoryId', 'c.idp', 'c.protocol', 'c.previousTokenExpiresAt'])
+      .select(['c.id', 'c.enabled', 'c.directoryId', 'c.idp', 'c.protocol', 'c.settings', 'c.previousTokenExpiresAt'])
       .addSelect(['c.tokenHash', 'c.previousTokenHash'])
       .where('c.id = :id', { id });
   }

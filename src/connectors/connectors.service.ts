@@ -12,6 +12,7 @@ import { Connector } from './connector.entity';
 import { CreateConnectorDto, UpdateConnectorDto } from './connector.dto';
 import { ConnectorCredentials, ConnectorsRepository } from './connectors.repository';
 import { CredentialsCache } from './credentials-cache';
+import { checkedExtensions, ConnectorSettings, settingsOf } from './connector-settings';
 
 export interface IssuedToken {
   connector: Connector;
@@ -42,6 +43,7 @@ export class ConnectorsService {
   }
 
   async create(ctx: AdminContext, dto: CreateConnectorDto): Promise<IssuedToken> {
+    const settings: ConnectorSettings = dto.scimSchemaExtensions ? { scimSchemaExtensions: checkedExtensions(dto.scimSchemaExtensions) } : {};
     const token = generateToken('rst');
     const connector = await this.guardConstraints(dto, () =>
       this.connectors.transaction(async (em) => {
@@ -53,7 +55,7 @@ export class ConnectorsService {
             protocol: dto.protocol ?? 'scim2',
             directoryId,
             enabled: dto.enabled ?? true,
-            settings: {},
+            settings,
             tokenHash: hashToken(token),
             tokenHint: hint(token),
             tokenCreatedAt: new Date(),
@@ -72,8 +74,13 @@ export class ConnectorsService {
   async update(ctx: AdminContext, id: string, dto: UpdateConnectorDto): Promise<Connector> {
     return this.guardConstraints(dto, () =>
       this.connectors.transaction(async (em) => {
-        const changes: Partial<Connector> = { ...dto };
+        const { scimSchemaExtensions, ...fields } = dto;
+        const changes: Partial<Connector> = { ...fields };
         if (dto.name !== undefined) changes.name = dto.name.trim();
+        if (scimSchemaExtensions !== undefined) {
+          const current = (await this.connectors.findById(id, em)) ?? notFound(id);
+          changes.settings = { ...settingsOf(current), scimSchemaExtensions: checkedExtensions(scimSchemaExtensions) };
+        }
         if (dto.directoryId !== undefined) changes.directoryId = await this.targetDirectory(dto.directoryId, em);
         const connector = (await this.connectors.update(id, changes, em)) ?? notFound(id);
         await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.updated', details: { changes } }, em);

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { IdpPreset } from '../connectors/connector.entity';
+import { ResourceKinds } from './resource-kinds';
 
 /** The authenticated connector a SCIM request acts for: the tenant of every SCIM operation. */
 export interface ConnectorContext {
@@ -10,6 +11,8 @@ export interface ConnectorContext {
   /** Absolute base of this connector's SCIM endpoint, for meta.location and $ref. */
   baseUrl: string;
   requestId: string;
+  /** This connector's resource types: the standard ones plus its own schema extensions. */
+  kinds: ResourceKinds;
 }
 
 export type ScimRequest = FastifyRequest & { connector?: ConnectorContext };

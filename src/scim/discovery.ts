@@ -1,6 +1,6 @@
 // RFC 7644 section 4 discovery documents: what this endpoint supports, its resource types and their
 // schemas with every attribute characteristic (IdPs such as Google build attribute mappings from them).
-import { CORE_GROUP, CORE_USER, ENTERPRISE_USER, GROUP_RESOURCE_TYPE, SchemaDef, ResourceTypeDef, USER_RESOURCE_TYPE } from '@roster/scim-core';
+import { ResourceTypeDef, SchemaDef } from '@roster/scim-core';
 import { MAX_PAGE_SIZE } from './scim-query';
 
 export const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
@@ -11,8 +11,6 @@ export const BULK_LIMITS = { maxOperations: 1000, maxPayloadSize: 1024 * 1024 };
 /** Request bodies above this are refused before parsing (413); Bulk has its own advertised limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [USER_RESOURCE_TYPE, GROUP_RESOURCE_TYPE];
-export const SCHEMAS: readonly SchemaDef[] = [CORE_USER, ENTERPRISE_USER, CORE_GROUP];
 
 export function serviceProviderConfig(baseUrl: string) {
   return {

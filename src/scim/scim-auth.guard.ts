@@ -6,7 +6,9 @@ import { bearerToken } from '../common/tokens';
 import { isUuid } from '../common/uuid';
 import { scimBaseUrl } from '../connectors/connector.dto';
 import { ConnectorsService } from '../connectors/connectors.service';
+import { settingsOf } from '../connectors/connector-settings';
 import { ScimRequest } from './connector-context';
+import { ResourceKindsCache } from './resource-kinds';
 
 /**
  * A SCIM request names its connector in the URL and must carry that connector's bearer token. Every
@@ -14,6 +16,8 @@ import { ScimRequest } from './connector-context';
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
+  private readonly kinds = new ResourceKindsCache();
+
   constructor(
     private readonly connectors: ConnectorsService,
     @Inject(ConfigService) private readonly config: ConfigService<RosterConfig, true>,
@@ -33,6 +37,7 @@ export class ScimAuthGuard implements CanActivate {
       idp: connector.idp,
       baseUrl: scimBaseUrl(connector, this.config.get('app', { infer: true }).publicUrl)!,
       requestId: String(request.id),
+      kinds: this.kinds.for(connector.id, settingsOf(connector).scimSchemaExtensions),
     };
     return true;
   }

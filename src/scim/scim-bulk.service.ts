@@ -18,7 +18,7 @@ import {
 import { ConnectorContext } from './connector-context';
 import { BULK_LIMITS } from './discovery';
 import { etag } from './etag';
-import { RESOURCE_KINDS, ResourceKind } from './resource-kinds';
+import { ResourceKind } from './resource-kinds';
 import { toScimError } from './scim-exception.filter';
 import { NEED_ALL, Rendered, ScimResourcesService } from './scim-resources.service';
 
@@ -68,7 +68,7 @@ export class ScimBulkService {
 
   private async execute(ctx: ConnectorContext, op: BulkOperation): Promise<{ status: number; rendered?: Rendered }> {
     const [endpoint, id] = op.path.split('/').filter(Boolean);
-    const kind = kindAt(endpoint);
+    const kind = kindAt(ctx, endpoint);
     switch (op.method) {
       case 'POST':
         return { status: 201, rendered: await this.resources.create(ctx, kind, op.data, NEED_ALL) };
@@ -83,8 +83,8 @@ export class ScimBulkService {
   }
 }
 
-function kindAt(endpoint: string): ResourceKind {
-  const kind = RESOURCE_KINDS.find((k) => k.endpoint === `/${endpoint}`);
+function kindAt(ctx: ConnectorContext, endpoint: string): ResourceKind {
+  const kind = ctx.kinds.all.find((k) => k.endpoint.toLowerCase() === `/${endpoint}`.toLowerCase());
   if (!kind) throw new ScimError(404, undefined, `No resource endpoint /${endpoint}: use /Users or /Groups`);
   return kind;
 }

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiRespons
 import { FastifyReply } from 'fastify';
 import { ConnectorContext, ConnectorCtx } from './connector-context';
 import { etag, notModified } from './etag';
-import { GROUPS, ResourceKind, USERS } from './resource-kinds';
+
 import { ScimAuthGuard } from './scim-auth.guard';
 import { ScimExceptionFilter } from './scim-exception.filter';
 import { needsOf, projected, projectionOf, sendList, sendResource } from './scim-http';
@@ -19,15 +19,16 @@ export function patchAnswersNoContent(ctx: ConnectorContext, query: Record<strin
 
 const SCIM_ERROR = { description: 'SCIM Error (RFC 7644 3.12): schemas, status as a string, scimType, detail' };
 
-function resourceController(kind: ResourceKind): Type<unknown> {
-  const noun = kind.type.toLowerCase();
+function resourceController(type: 'User' | 'Group'): Type<unknown> {
+  const noun = type.toLowerCase();
+  const endpoint = `/${type}s`;
 
-  @ApiTags(`SCIM ${kind.endpoint.slice(1)}`)
+  @ApiTags(`SCIM ${type}s`)
   @ApiBearerAuth('scim')
   @ApiParam({ name: 'connectorId', description: 'The connector whose SCIM endpoint this is' })
   @ApiProduces('application/scim+json')
   @ApiResponse({ status: 401, ...SCIM_ERROR })
-  @Controller(`scim/v2/:connectorId${kind.endpoint}`)
+  @Controller(`scim/v2/:connectorId${endpoint}`)
   @UseGuards(ScimAuthGuard)
   @UseFilters(ScimExceptionFilter)
   class ResourceController {
@@ -55,6 +56,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
     @ApiResponse({ status: 201, description: `The ${noun} as stored, with ETag and Location headers` })
     @ApiResponse({ status: 409, ...SCIM_ERROR })
     async create(@ConnectorCtx() ctx: ConnectorContext, @Body() body: unknown, @Query() raw: Record<string, unknown>, @Res() reply: FastifyReply) {
+      const kind = ctx.kinds[type];
       const projection = projectionOf(parseProjectionQuery(raw));
       const rendered = await this.resources.create(ctx, kind, body, needsOf(projection, true));
       sendResource(reply, 201, rendered, kind.schema, projection);
@@ -72,6 +74,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
       @Headers('if-none-match') ifNoneMatch: string | undefined,
       @Res() reply: FastifyReply,
     ) {
+      const kind = ctx.kinds[type];
       const projection = projectionOf(parseProjectionQuery(raw));
       const rendered = await this.resources.get(ctx, kind, id, needsOf(projection));
       if (notModified(ifNoneMatch, rendered.version)) {
@@ -94,6 +97,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
       @Headers('if-match') ifMatch: string | undefined,
       @Res() reply: FastifyReply,
     ) {
+      const kind = ctx.kinds[type];
       const projection = projectionOf(parseProjectionQuery(raw));
       const rendered = await this.resources.replace(ctx, kind, id, body, ifMatch, needsOf(projection, true));
       sendResource(reply, 200, rendered, kind.schema, projection);
@@ -112,6 +116,7 @@ function resourceController(kind: ResourceKind): Type<unknown> {
       @Headers('if-match') ifMatch: string | undefined,
       @Res() reply: FastifyReply,
     ) {
+      const kind = ctx.kinds[type];
       const projection = projectionOf(parseProjectionQuery(raw));
       const noContent = patchAnswersNoContent(ctx, raw);
       const rendered = await this.resources.patch(ctx, kind, id, body, ifMatch, noContent ? { members: false, groups: false } : needsOf(projection, true));
@@ -124,20 +129,21 @@ function resourceController(kind: ResourceKind): Type<unknown> {
     @ApiResponse({ status: 204, description: 'Deleted' })
     @ApiResponse({ status: 404, ...SCIM_ERROR })
     async delete(@ConnectorCtx() ctx: ConnectorContext, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Res() reply: FastifyReply) {
-      await this.resources.delete(ctx, kind, id, ifMatch);
+      await this.resources.delete(ctx, ctx.kinds[type], id, ifMatch);
       void reply.status(204).send();
     }
 
     private async search(ctx: ConnectorContext, raw: Record<string, unknown>, reply: FastifyReply) {
+      const kind = ctx.kinds[type];
       const query = parseListQuery(raw);
       const projection = projectionOf(query);
       const { total, resources } = await this.resources.list(ctx, kind, query, needsOf(projection));
       sendList(reply, resources.map((r) => projected(r, kind.schema, projection)), total, query.startIndex);
     }
   }
-  Object.defineProperty(ResourceController, 'name', { value: `Scim${kind.endpoint.slice(1)}Controller` });
+  Object.defineProperty(ResourceController, 'name', { value: `Scim${type}sController` });
   return ResourceController;
 }
 
-export const ScimUsersController = resourceController(USERS);
-export const ScimGroupsController = resourceController(GROUPS);
+export const ScimUsersController = resourceController('User');
+export const ScimGroupsController = resourceController('Group');

@@ -1,12 +1,11 @@
 // The endpoint root of a connector: discovery (RFC 7644 section 4), root-level /.search across
 // resource types (3.4.3) and /Bulk (3.7).
-import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { All, Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { listResponse, ScimError } from '@roster/scim-core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ConnectorContext, ConnectorCtx } from './connector-context';
-import { RESOURCE_TYPES, resourceTypeDocument, SCHEMAS, schemaDocument, serviceProviderConfig } from './discovery';
-import { RESOURCE_KINDS } from './resource-kinds';
+import { resourceTypeDocument, schemaDocument, serviceProviderConfig } from './discovery';
 import { ScimAuthGuard } from './scim-auth.guard';
 import { ScimBulkService } from './scim-bulk.service';
 import { ScimExceptionFilter } from './scim-exception.filter';
@@ -43,14 +42,14 @@ export class ScimRootController {
   @Get('ResourceTypes')
   @ApiOperation({ summary: 'The resource types served: User, then Group' })
   resourceTypes(@ConnectorCtx() ctx: ConnectorContext, @Res() reply: FastifyReply) {
-    const docs = RESOURCE_TYPES.map((d) => resourceTypeDocument(d, ctx.baseUrl));
+    const docs = ctx.kinds.resourceTypes.map((d) => resourceTypeDocument(d, ctx.baseUrl));
     sendJson(reply, 200, listResponse(docs, { totalResults: docs.length }));
   }
 
   @Get('ResourceTypes/:id')
   @ApiOperation({ summary: 'One resource type' })
   resourceType(@ConnectorCtx() ctx: ConnectorContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    const def = RESOURCE_TYPES.find((d) => d.id === id);
+    const def = ctx.kinds.resourceTypes.find((d) => d.id === id);
     if (!def) throw new ScimError(404, undefined, `Resource type ${id} not found`);
     sendJson(reply, 200, resourceTypeDocument(def, ctx.baseUrl));
   }
@@ -58,16 +57,24 @@ export class ScimRootController {
   @Get('Schemas')
   @ApiOperation({ summary: 'The schemas with every attribute characteristic' })
   schemas(@ConnectorCtx() ctx: ConnectorContext, @Res() reply: FastifyReply) {
-    const docs = SCHEMAS.map((d) => schemaDocument(d, ctx.baseUrl));
+    const docs = ctx.kinds.schemas.map((d) => schemaDocument(d, ctx.baseUrl));
     sendJson(reply, 200, listResponse(docs, { totalResults: docs.length }));
   }
 
   @Get('Schemas/:id')
   @ApiOperation({ summary: 'One schema, by URN' })
   schema(@ConnectorCtx() ctx: ConnectorContext, @Param('id') id: string, @Res() reply: FastifyReply) {
-    const def = SCHEMAS.find((d) => d.id.toLowerCase() === id.toLowerCase());
+    const def = ctx.kinds.schemas.find((d) => d.id.toLowerCase() === id.toLowerCase());
     if (!def) throw new ScimError(404, undefined, `Schema ${id} not found`);
     sendJson(reply, 200, schemaDocument(def, ctx.baseUrl));
+  }
+
+  // RFC 7644 3.11: a bearer token here stands for an IdP, not for a user, so there is no "me".
+  @All('Me')
+  @ApiOperation({ summary: 'Not implemented (501): connector tokens authenticate an IdP, not a user' })
+  @ApiResponse({ status: 501, description: 'SCIM Error' })
+  me() {
+    throw new ScimError(501, undefined, 'The /Me endpoint is not implemented: a connector token authenticates an identity provider, not a user');
   }
 
   @Post('.search')
@@ -77,13 +84,13 @@ export class ScimRootController {
     const query = parseListQuery(body ?? {});
     const projection = projectionOf(query);
     // A filter naming an attribute one type lacks selects nothing of that type; bad syntax is still 400.
-    const outcomes = await Promise.allSettled(RESOURCE_KINDS.map((kind) => this.resources.list(ctx, kind, { ...query, startIndex: 1, count: 0 })));
+    const outcomes = await Promise.allSettled(ctx.kinds.all.map((kind) => this.resources.list(ctx, kind, { ...query, startIndex: 1, count: 0 })));
     const failures = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failures.length === outcomes.length) throw failures[0].reason;
     const resources: Record<string, unknown>[] = [];
     let skip = query.startIndex - 1;
     let total = 0;
-    for (const [i, kind] of RESOURCE_KINDS.entries()) {
+    for (const [i, kind] of ctx.kinds.all.entries()) {
       const outcome = outcomes[i];
       if (outcome.status === 'rejected') continue;
       const count = outcome.value.total;

@@ -53,6 +53,11 @@ describe('SCIM discovery and Bulk', () => {
       expect(user.attributes.find((a: { name: string }) => a.name === 'password')).toMatchObject({ returned: 'never', mutability: 'writeOnly' });
     });
 
+    it('answers /Me with 501 Not Implemented', async () => {
+      const res = await c.get('/Me').expect(501);
+      expect(res.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '501' });
+    });
+
     it('refuses writes to discovery endpoints with 405 before reading the body', async () => {
       for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas']) {
         const res = await c.post(path, {}).set('content-type', 'application/scim+json; charset=utf-8').send('test').expect(405);

@@ -16,3 +16,4 @@ export * from './messages/bulk';
 export * from './filter/leniency';
 export * from './patch/canonical';
 export * from './compat/idp-normaliser';
+export * from './schema/extension';

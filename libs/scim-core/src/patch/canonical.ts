@@ -41,13 +41,22 @@ export function canonicalResource(body: unknown, schema: ResourceSchema, options
           lenientUnknownAttributes: true,
           external: options.external ?? [],
         });
-  for (const def of schema.core.attributes) {
-    if (!def.required) continue;
-    const present = result.resource[def.name];
-    if (present === undefined || present === null || (typeof present === 'string' && present.trim() === '')) {
-      throw new ScimError(400, 'invalidValue', `"${def.name}" is required`);
-    }
+  requireAttributes(schema.core.attributes, result.resource, '');
+  // An extension's required attributes apply when the resource carries that extension.
+  for (const { schema: ext } of schema.extensions) {
+    const container = result.resource[ext.id];
+    if (isObject(container)) requireAttributes(ext.attributes, container, `${ext.id}:`);
   }
   const members = result.memberOps.flatMap((op) => (op.kind === 'add' || op.kind === 'replace' ? op.values : []));
   return { resource: result.resource, members, warnings: result.warnings };
+}
+
+function requireAttributes(defs: readonly { name: string; required: boolean }[], container: JsonObject, prefix: string): void {
+  for (const def of defs) {
+    if (!def.required) continue;
+    const present = container[def.name];
+    if (present === undefined || present === null || (typeof present === 'string' && present.trim() === '')) {
+      throw new ScimError(400, 'invalidValue', `"${prefix}${def.name}" is required`);
+    }
+  }
 }
