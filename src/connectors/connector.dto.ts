@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { SchemaExtensionDeclaration } from '@roster/scim-core';
@@ -5,6 +6,32 @@ import { settingsOf } from './connector-settings';
 import { Connector, IDP_PRESETS, IdpPreset, Protocol, PROTOCOLS } from './connector.entity';
 
 export const MAX_TOKEN_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+/** The `scimSchemaExtensions` input (checked in depth by the service, which names each problem). */
+function SchemaExtensionsProperty(note: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'array',
+      items: { type: 'object' },
+      description:
+        'Custom SCIM schema extensions (RFC 7643 3.3) this connector accepts, each {resourceType: "User" | "Group", schema: {id, name, description?, attributes}}; ' +
+        'attributes use RFC 7643 2.2 characteristics, defaults filled in. Served in /Schemas and /ResourceTypes, usable in filters and PATCH paths.' +
+        note,
+      example: [
+        {
+          resourceType: 'User',
+          schema: {
+            id: 'urn:example:params:scim:schemas:extension:acme:2.0:User',
+            name: 'AcmeUser',
+            attributes: [{ name: 'badgeNumber', type: 'string' }, { name: 'clearance', type: 'integer' }],
+          },
+        },
+      ],
+    }),
+    IsOptional(),
+    IsArray(),
+  );
+}
 
 export class CreateConnectorDto {
   @ApiProperty({ example: 'Okta production', maxLength: 200 })
@@ -32,25 +59,7 @@ export class CreateConnectorDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'object' },
-    description:
-      'Custom SCIM schema extensions (RFC 7643 3.3) this connector accepts, each {resourceType: "User" | "Group", schema: {id, name, description?, attributes}}; ' +
-      'attributes use RFC 7643 2.2 characteristics, defaults filled in. Served in /Schemas and /ResourceTypes, usable in filters and PATCH paths.',
-    example: [
-      {
-        resourceType: 'User',
-        schema: {
-          id: 'urn:example:params:scim:schemas:extension:acme:2.0:User',
-          name: 'AcmeUser',
-          attributes: [{ name: 'badgeNumber', type: 'string' }, { name: 'clearance', type: 'integer' }],
-        },
-      },
-    ],
-  })
-  @IsOptional()
-  @IsArray()
+  @SchemaExtensionsProperty('')
   scimSchemaExtensions?: object[];
 }
 
@@ -77,25 +86,7 @@ export class UpdateConnectorDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'object' },
-    description:
-      'Custom SCIM schema extensions (RFC 7643 3.3) this connector accepts (replaces the list), each {resourceType: "User" | "Group", schema: {id, name, description?, attributes}}; ' +
-      'attributes use RFC 7643 2.2 characteristics, defaults filled in. Served in /Schemas and /ResourceTypes, usable in filters and PATCH paths.',
-    example: [
-      {
-        resourceType: 'User',
-        schema: {
-          id: 'urn:example:params:scim:schemas:extension:acme:2.0:User',
-          name: 'AcmeUser',
-          attributes: [{ name: 'badgeNumber', type: 'string' }, { name: 'clearance', type: 'integer' }],
-        },
-      },
-    ],
-  })
-  @IsOptional()
-  @IsArray()
+  @SchemaExtensionsProperty(' Replaces the whole list.')
   scimSchemaExtensions?: object[];
 }
 

@@ -3,6 +3,7 @@
 // attempts, refusals and sortBy ordering.
 import { type AttributeDef, type AttributeType, type AttrPath, type Filter, ScimError, type SchemaDef } from '@roster/scim-core';
 import { matchFilter } from '../../libs/scim-core/src/filter/matcher';
+import { RFC7643_FULL_USER } from '../../libs/scim-core/src/testing/rfc-examples';
 import { parseFilter, parseScimDateTime } from '../../libs/scim-core/src/filter/parser';
 import { groupSchema, type ResourceSchema, userSchema } from '../../libs/scim-core/src/schema/resource-schema';
 import pg from 'pg';
@@ -65,63 +66,14 @@ interface UserFixture {
   data: Record<string, unknown>;
 }
 
-/** RFC 7643 section 8.2, the full user. */
+/**
+ * RFC 7643 section 8.2, the full user, as stored (no id, meta, password or groups: those are not in
+ * `data`), with the enterprise extension of section 8.3.
+ */
+const { id: _id, meta: _meta, password: _password, groups: _groups, ...RFC_USER_DATA } = RFC7643_FULL_USER;
 const BJENSEN: Record<string, unknown> = {
+  ...RFC_USER_DATA,
   schemas: [CORE, ENTERPRISE],
-  userName: 'bjensen@example.com',
-  externalId: '701984',
-  name: {
-    formatted: 'Ms. Barbara J Jensen, III',
-    familyName: 'Jensen',
-    givenName: 'Barbara',
-    middleName: 'Jane',
-    honorificPrefix: 'Ms.',
-    honorificSuffix: 'III',
-  },
-  displayName: 'Babs Jensen',
-  nickName: 'Babs',
-  profileUrl: 'https://login.example.com/bjensen',
-  emails: [
-    { value: 'bjensen@example.com', type: 'work', primary: true },
-    { value: 'babs@jensen.org', type: 'home' },
-  ],
-  addresses: [
-    {
-      type: 'work',
-      streetAddress: '100 Universal City Plaza',
-      locality: 'Hollywood',
-      region: 'CA',
-      postalCode: '91608',
-      country: 'USA',
-      formatted: '100 Universal City Plaza\nHollywood, CA 91608 USA',
-      primary: true,
-    },
-    {
-      type: 'home',
-      streetAddress: '456 Hollywood Blvd',
-      locality: 'Hollywood',
-      region: 'CA',
-      postalCode: '91608',
-      country: 'USA',
-      formatted: '456 Hollywood Blvd\nHollywood, CA 91608 USA',
-    },
-  ],
-  phoneNumbers: [
-    { value: '555-555-5555', type: 'work' },
-    { value: '555-555-4444', type: 'mobile' },
-  ],
-  ims: [{ value: 'someaimhandle', type: 'aim' }],
-  photos: [
-    { value: 'https://photos.example.com/profilephoto/72930000000Ccne/F', type: 'photo' },
-    { value: 'https://photos.example.com/profilephoto/72930000000Ccne/T', type: 'thumbnail' },
-  ],
-  userType: 'Employee',
-  title: 'Tour Guide',
-  preferredLanguage: 'en-US',
-  locale: 'en-US',
-  timezone: 'America/Los_Angeles',
-  active: true,
-  x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAwTjELMAkGA1UEBhMCVVMx' }],
   [ENTERPRISE]: {
     employeeNumber: '701984',
     costCenter: '4130',
