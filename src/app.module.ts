@@ -8,6 +8,7 @@ import { ConnectorsModule } from './connectors/connectors.module';
 import { DatabaseModule } from './database/database.module';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
+import { MappingModule } from './mapping/mapping.module';
 import { ScimModule } from './scim/scim.module';
 
 @Module({
@@ -19,6 +20,7 @@ import { ScimModule } from './scim/scim.module';
     DatabaseModule,
     DirectoryModule,
     HealthModule,
+    MappingModule,
     ScimModule,
   ],
 })

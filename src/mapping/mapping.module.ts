@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AdminAuthModule } from '../admin-auth/admin-auth.module';
+import { AuditModule } from '../audit/audit.module';
+import { ConnectorsModule } from '../connectors/connectors.module';
+import { MappingController } from './mapping.controller';
+import { MappingService } from './mapping.service';
+
+/** Per-connector attribute mapping: stored, validated, previewed (libs/mapping-core evaluates). */
+@Module({
+  controllers: [MappingController],
+  exports: [MappingService],
+  imports: [AdminAuthModule, AuditModule, ConnectorsModule],
+  providers: [MappingService],
+})
+export class MappingModule {}
