@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { SchemaExtensionDeclaration } from '@roster/scim-core';
-import { settingsOf } from './connector-settings';
+import { IDENTITY_LINKING, IdentityLinking, settingsOf } from './connector-settings';
 import { Connector, IDP_PRESETS, IdpPreset, Protocol, PROTOCOLS } from './connector.entity';
 
 export const MAX_TOKEN_OVERLAP_SECONDS = 7 * 24 * 3600;
@@ -61,6 +61,17 @@ export class CreateConnectorDto {
 
   @SchemaExtensionsProperty('')
   scimSchemaExtensions?: object[];
+
+  @ApiPropertyOptional({
+    enum: IDENTITY_LINKING,
+    default: 'username',
+    description:
+      'How a new user from this connector meets an existing directory user: `username` links it to the directory user with the same username ' +
+      '(case-insensitively); `never` refuses the clash (409 to the IdP) so no connector can take over another source’s account.',
+  })
+  @IsOptional()
+  @IsIn(IDENTITY_LINKING)
+  identityLinking?: IdentityLinking;
 }
 
 export class UpdateConnectorDto {
@@ -88,6 +99,17 @@ export class UpdateConnectorDto {
 
   @SchemaExtensionsProperty(' Replaces the whole list.')
   scimSchemaExtensions?: object[];
+
+  @ApiPropertyOptional({
+    enum: IDENTITY_LINKING,
+    default: 'username',
+    description:
+      'How a new user from this connector meets an existing directory user: `username` links it to the directory user with the same username ' +
+      '(case-insensitively); `never` refuses the clash (409 to the IdP) so no connector can take over another source’s account.',
+  })
+  @IsOptional()
+  @IsIn(IDENTITY_LINKING)
+  identityLinking?: IdentityLinking;
 }
 
 export class RotateTokenDto {
@@ -125,6 +147,8 @@ export class ConnectorDto {
   previousTokenExpiresAt: Date | null;
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Custom SCIM schema extensions, as declared (with RFC 7643 defaults filled in).' })
   scimSchemaExtensions: SchemaExtensionDeclaration[];
+  @ApiProperty({ enum: IDENTITY_LINKING, example: 'username' })
+  identityLinking: IdentityLinking;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 
@@ -141,6 +165,7 @@ export class ConnectorDto {
       tokenCreatedAt: c.tokenCreatedAt,
       previousTokenExpiresAt: c.previousTokenExpiresAt && c.previousTokenExpiresAt > new Date() ? c.previousTokenExpiresAt : null,
       scimSchemaExtensions: settingsOf(c).scimSchemaExtensions ?? [],
+      identityLinking: settingsOf(c).identityLinking ?? 'username',
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     });

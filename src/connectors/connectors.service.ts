@@ -43,7 +43,10 @@ export class ConnectorsService {
   }
 
   async create(ctx: AdminContext, dto: CreateConnectorDto): Promise<IssuedToken> {
-    const settings: ConnectorSettings = dto.scimSchemaExtensions ? { scimSchemaExtensions: checkedExtensions(dto.scimSchemaExtensions) } : {};
+    const settings: ConnectorSettings = {
+      ...(dto.scimSchemaExtensions ? { scimSchemaExtensions: checkedExtensions(dto.scimSchemaExtensions) } : {}),
+      ...(dto.identityLinking ? { identityLinking: dto.identityLinking } : {}),
+    };
     const token = generateToken('rst');
     const connector = await this.guardConstraints(dto, () =>
       this.connectors.transaction(async (em) => {
@@ -74,12 +77,16 @@ export class ConnectorsService {
   async update(ctx: AdminContext, id: string, dto: UpdateConnectorDto): Promise<Connector> {
     return this.guardConstraints(dto, () =>
       this.connectors.transaction(async (em) => {
-        const { scimSchemaExtensions, ...fields } = dto;
+        const { scimSchemaExtensions, identityLinking, ...fields } = dto;
         const changes: Partial<Connector> = { ...fields };
         if (dto.name !== undefined) changes.name = dto.name.trim();
-        if (scimSchemaExtensions !== undefined) {
+        if (scimSchemaExtensions !== undefined || identityLinking !== undefined) {
           const current = (await this.connectors.findById(id, em)) ?? notFound(id);
-          changes.settings = { ...settingsOf(current), scimSchemaExtensions: checkedExtensions(scimSchemaExtensions) };
+          changes.settings = {
+            ...settingsOf(current),
+            ...(scimSchemaExtensions !== undefined ? { scimSchemaExtensions: checkedExtensions(scimSchemaExtensions) } : {}),
+            ...(identityLinking !== undefined ? { identityLinking } : {}),
+          };
         }
         if (dto.directoryId !== undefined) changes.directoryId = await this.targetDirectory(dto.directoryId, em);
         const connector = (await this.connectors.update(id, changes, em)) ?? notFound(id);

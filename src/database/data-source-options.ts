@@ -10,9 +10,10 @@ import { InstanceSetting } from './instance-setting.entity';
 import { InitialSchema1763860000000 } from './migrations/1763860000000-initial-schema';
 import { ScimResources1763870000000 } from './migrations/1763870000000-scim-resources';
 import { ConnectorMappings1763880000000 } from './migrations/1763880000000-connector-mappings';
+import { DirectoryProjection1763890000000 } from './migrations/1763890000000-directory-projection';
 
 export const ENTITIES = [AuditEvent, Connector, Directory, DirectoryGroup, DirectoryUser, InstanceSetting, Membership];
-export const MIGRATIONS = [InitialSchema1763860000000, ScimResources1763870000000, ConnectorMappings1763880000000];
+export const MIGRATIONS = [InitialSchema1763860000000, ScimResources1763870000000, ConnectorMappings1763880000000, DirectoryProjection1763890000000];
 
 export interface PoolOptions {
   /** Connections in the pg pool; the embedded database takes exactly one. */

@@ -26,6 +26,21 @@ export class DirectoryUser {
   @Column({ name: 'family_name', type: 'text', nullable: true })
   familyName: string | null;
 
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  department: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  manager: string | null;
+
+  @Column({ name: 'employee_number', type: 'text', nullable: true })
+  employeeNumber: string | null;
+
   @Column({ type: 'boolean', default: true })
   active: boolean;
 

@@ -30,6 +30,9 @@ export interface SqlWhere {
   params: unknown[];
 }
 
+/** More CTEs for the same statement (the directory projection), given where their parameters start. */
+export type ExtraCtes = (firstParam: number, sourceRefSql: string, guardSql: string) => { sql: string; params: unknown[] } | undefined;
+
 export interface MemberInput {
   value: string;
   display?: string | null;
@@ -96,7 +99,15 @@ export class ScimResourceStore {
   }
 
   /** Inserts a resource; with `audit`, its audit record lands in the same statement. */
-  async insert(em: EntityManager, type: ScimResourceType, connectorId: string, columns: IndexedColumns, data: object, audit?: AuditRecord): Promise<ScimRow> {
+  async insert(
+    em: EntityManager,
+    type: ScimResourceType,
+    connectorId: string,
+    columns: IndexedColumns,
+    data: object,
+    audit?: AuditRecord,
+    extra?: ExtraCtes,
+  ): Promise<ScimRow> {
     const names = Object.keys(columns);
     const values = Object.values(columns);
     const placeholders = names.map((_, i) => `$${i + 3}`);
@@ -104,7 +115,12 @@ export class ScimResourceStore {
     const params = [connectorId, data, ...values];
     if (!audit) return (await this.run<ScimRow>(em, insert, params)).rows[0];
     const record = auditInsertSql(audit, params.length + 1, 'written.id::text', 'written');
-    const { rows } = await this.run<ScimRow>(em, `WITH written AS (${insert}), audited AS (${record.sql}) SELECT * FROM written`, [...params, ...record.params]);
+    const more = extra?.(params.length + record.params.length + 1, '(SELECT id::text FROM written)', 'EXISTS (SELECT 1 FROM written)');
+    const { rows } = await this.run<ScimRow>(
+      em,
+      `WITH written AS (${insert}), audited AS (${record.sql})${more ? `, ${more.sql}` : ''} SELECT * FROM written`,
+      [...params, ...record.params, ...(more?.params ?? [])],
+    );
     return rows[0];
   }
 
@@ -130,19 +146,21 @@ export class ScimResourceStore {
     data: object,
     audit: AuditRecord,
     groups = false,
+    extra?: ExtraCtes,
   ): Promise<ScimRow | null> {
     const names = Object.keys(columns);
     const sets = names.map((n, i) => `${n} = $${i + 5}`);
     const params = [row.connector_id, row.id, data, row.version, ...Object.values(columns)];
     const record = auditInsertSql(audit, params.length + 1, 'written.id::text', 'written');
+    const more = extra?.(params.length + record.params.length + 1, '(SELECT id::text FROM written)', 'EXISTS (SELECT 1 FROM written)');
     const { rows } = await this.run<ScimRow>(
       em,
       `WITH written AS (
          UPDATE ${TABLE[type]} SET data = $3, ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
          WHERE connector_id = $1 AND id = $2 AND version = $4 RETURNING ${RETURNING}),
-       audited AS (${record.sql})
+       audited AS (${record.sql})${more ? `, ${more.sql}` : ''}
        SELECT w.*${groups && type === 'User' ? `, ${GROUPS_OF('w')}` : ''} FROM written w`,
-      [...params, ...record.params],
+      [...params, ...record.params, ...(more?.params ?? [])],
     );
     return rows[0] ?? null;
   }
@@ -170,9 +188,15 @@ export class ScimResourceStore {
     return rows[0];
   }
 
-  async delete(em: EntityManager, type: ScimResourceType, connectorId: string, id: string): Promise<boolean> {
-    // Membership rows name users and groups without a foreign key (a member may be either).
-    await this.run(em, `DELETE FROM scim_group_members WHERE connector_id = $1 AND member_id = $2`, [connectorId, id]);
+  async delete(em: EntityManager, type: ScimResourceType, connectorId: string, id: string, extra?: ExtraCtes): Promise<boolean> {
+    // Membership rows name users and groups without a foreign key (a member may be either). The
+    // extra CTEs (the directory side) ride along with that first statement.
+    const more = extra?.(3, '$2::text', 'true');
+    await this.run(
+      em,
+      `WITH members AS (DELETE FROM scim_group_members WHERE connector_id = $1 AND member_id = $2)${more ? `, ${more.sql}` : ''} SELECT 1`,
+      [connectorId, id, ...(more?.params ?? [])],
+    );
     const result = await this.run(em, `DELETE FROM ${TABLE[type]} WHERE connector_id = $1 AND id = $2`, [connectorId, id]);
     return (result.rowCount ?? 0) > 0;
   }

@@ -2,7 +2,7 @@
 // before it is stored, previewable against a sample record without writing anything.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { compileMapping, defaultMapping, evaluate, Evaluation, Mapping, MappingPreset, validateMapping } from '@roster/mapping-core';
+import { CompiledMapping, compileMapping, defaultMapping, evaluate, Evaluation, Mapping, MappingPreset, validateMapping } from '@roster/mapping-core';
 import { normaliseResource } from '@roster/scim-core';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -26,8 +26,14 @@ export function presetOf(connector: Pick<Connector, 'idp' | 'protocol'>): Mappin
   return connector.protocol === 'ldap' ? 'ldap' : connector.idp;
 }
 
+/** Compiled mappings are kept this long; a change through this process applies at once. */
+const COMPILED_TTL_MS = 2000;
+
 @Injectable()
 export class MappingService {
+  private readonly compiled = new Map<string, { until: number; compiled: CompiledMapping }>();
+  private readonly presets = new Map<MappingPreset, CompiledMapping>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connectors: ConnectorsService,
@@ -44,9 +50,30 @@ export class MappingService {
     return row ? { mapping: row.mapping, origin: 'custom', preset, updatedAt: row.updated_at } : { mapping: defaultMapping(preset), origin: 'preset', preset, updatedAt: null };
   }
 
+  /** The compiled mapping in force for a connector, for the projection of every write. */
+  async compiledFor(connector: Pick<Connector, 'id' | 'idp' | 'protocol'>): Promise<CompiledMapping> {
+    const hit = this.compiled.get(connector.id);
+    if (hit && hit.until > Date.now()) return hit.compiled;
+    const [row]: { mapping: Mapping }[] = await this.dataSource.query(`SELECT mapping FROM connector_mappings WHERE connector_id = $1`, [connector.id]);
+    const compiled = row ? compileMapping(row.mapping) : this.presetCompiled(presetOf(connector));
+    if (this.compiled.size >= 10_000) this.compiled.clear();
+    this.compiled.set(connector.id, { until: Date.now() + COMPILED_TTL_MS, compiled });
+    return compiled;
+  }
+
+  private presetCompiled(preset: MappingPreset): CompiledMapping {
+    let compiled = this.presets.get(preset);
+    if (!compiled) this.presets.set(preset, (compiled = compileMapping(defaultMapping(preset))));
+    return compiled;
+  }
+
   async replace(ctx: AdminContext, connectorId: string, input: unknown): Promise<ConnectorMapping> {
     const connector = await this.connectors.get(connectorId);
     const mapping = checked(input);
+    const expected = connector.protocol === 'ldap' ? 'ldap' : 'scim';
+    if (mapping.kind !== expected) {
+      throw DomainError.invalid(`A ${connector.protocol} connector reads ${expected} records`, [{ field: 'kind', problems: [`must be "${expected}"`] }]);
+    }
     await this.dataSource.transaction(async (em) => {
       await em.query(
         `INSERT INTO connector_mappings (connector_id, mapping) VALUES ($1, $2)
@@ -58,6 +85,7 @@ export class MappingService {
         em,
       );
     });
+    this.compiled.delete(connectorId);
     return this.get(connectorId);
   }
 
@@ -68,6 +96,7 @@ export class MappingService {
       await em.query(`DELETE FROM connector_mappings WHERE connector_id = $1`, [connectorId]);
       await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.mapping_reset', details: { preset: presetOf(connector) } }, em);
     });
+    this.compiled.delete(connectorId);
     return this.get(connectorId);
   }
 

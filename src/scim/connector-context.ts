@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { IdpPreset } from '../connectors/connector.entity';
+import { IdentityLinking } from '../connectors/connector-settings';
+import { IdpPreset, Protocol } from '../connectors/connector.entity';
 import { ResourceKinds } from './resource-kinds';
 
 /** The authenticated connector a SCIM request acts for: the tenant of every SCIM operation. */
@@ -8,6 +9,9 @@ export interface ConnectorContext {
   connectorId: string;
   directoryId: string;
   idp: IdpPreset;
+  protocol: Protocol;
+  /** How a new user meets an existing directory user (connector setting). */
+  linking: IdentityLinking;
   /** Absolute base of this connector's SCIM endpoint, for meta.location and $ref. */
   baseUrl: string;
   requestId: string;

@@ -35,6 +35,8 @@ export class ScimAuthGuard implements CanActivate {
       connectorId: connector.id,
       directoryId: connector.directoryId,
       idp: connector.idp,
+      protocol: connector.protocol,
+      linking: settingsOf(connector).identityLinking ?? 'username',
       baseUrl: scimBaseUrl(connector, this.config.get('app', { infer: true }).publicUrl)!,
       requestId: String(request.id),
       kinds: this.kinds.for(connector.id, settingsOf(connector).scimSchemaExtensions),

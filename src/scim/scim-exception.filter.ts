@@ -53,6 +53,8 @@ function uniquenessDetail(constraint: string | undefined): string {
   switch (constraint) {
     case 'uq_scim_users_connector_username':
       return 'A user with this userName already exists';
+    case 'uq_users_directory_username':
+      return 'The directory already has a user with this username from another source, and this connector does not link identities (identityLinking: never)';
     case 'uq_scim_groups_connector_display_name':
       return 'A group with this displayName already exists';
     default:

@@ -14,11 +14,14 @@ import {
   parseIdpFilter,
   ScimError,
 } from '@roster/scim-core';
+import { evaluate } from '@roster/mapping-core';
 import { EntityManager } from 'typeorm';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
 import { compileFilter, compileOrderBy } from '../directory/filter-sql/filter-sql';
-import { MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
+import { projectUserCtes, unlinkUserCtes } from '../directory/projection/user-projection';
+import { ExtraCtes, MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
+import { MappingService } from '../mapping/mapping.service';
 import { ConnectorContext } from './connector-context';
 import { checkIfMatch, etag } from './etag';
 import { JsonObject, ResourceKind } from './resource-kinds';
@@ -51,13 +54,30 @@ export class ScimResourcesService {
   constructor(
     private readonly store: ScimResourceStore,
     private readonly audit: AuditService,
+    private readonly mappings: MappingService,
   ) {}
+
+  /**
+   * The directory side of writing `data` as a user: the connector's mapping evaluated, and the CTEs
+   * that apply it in the same statement as the write. Groups are not projected here (group rules).
+   */
+  private async projection(ctx: ConnectorContext, kind: ResourceKind, data: JsonObject): Promise<{ extra?: ExtraCtes; outcome?: Record<string, unknown> }> {
+    if (kind.type !== 'User') return {};
+    const evaluation = evaluate(await this.mappings.compiledFor({ id: ctx.connectorId, idp: ctx.idp, protocol: ctx.protocol }), { kind: 'scim', resource: data });
+    const outcome = evaluation.outcome === 'mapped' ? { outcome: 'mapped' } : { outcome: evaluation.outcome, rule: evaluation.rule, reason: evaluation.reason };
+    return {
+      extra: (first, ref, guard) => projectUserCtes({ directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking, evaluation }, ref, first, guard),
+      outcome,
+    };
+  }
 
   async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
     if (members.length === 0) {
-      // One statement writes the resource and its audit record: no transaction round trips.
-      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, this.auditRecord(ctx, kind, 'created', { warnings }));
+      // One statement writes the resource, its directory projection and its audit record.
+      const { extra, outcome } = await this.projection(ctx, kind, data);
+      const audit = this.auditRecord(ctx, kind, 'created', { warnings, ...(outcome ? { directory: outcome } : {}) });
+      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, audit, extra);
       return this.renderOne(this.store.manager, ctx, kind, { ...row, groups: [] }, needs);
     }
     return this.store.transaction(async (tx) => {
@@ -139,8 +159,9 @@ export class ScimResourcesService {
       const next = change(current);
       if (!next) return this.renderOne(em, ctx, kind, current, needs);
       const verb = next.details.operations ? 'patched' : 'replaced';
-      const audit = this.auditRecord(ctx, kind, verb, next.details, id);
-      const row = await this.store.updateIfVersion(em, kind.type, current, kind.columns(next.data), next.data, audit, needs.groups);
+      const { extra, outcome } = await this.projection(ctx, kind, next.data);
+      const audit = this.auditRecord(ctx, kind, verb, { ...next.details, ...(outcome ? { directory: outcome } : {}) }, id);
+      const row = await this.store.updateIfVersion(em, kind.type, current, kind.columns(next.data), next.data, audit, needs.groups, extra);
       return row ? this.renderOne(em, ctx, kind, row, needs) : null;
     };
     return (await write(this.store.manager, false)) ?? (await this.store.transaction((tx) => write(tx, true)))!;
@@ -150,7 +171,8 @@ export class ScimResourcesService {
     await this.store.transaction(async (tx) => {
       const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
       checkIfMatch(ifMatch, current.version);
-      await this.store.delete(tx, kind.type, ctx.connectorId, current.id);
+      const unlink: ExtraCtes | undefined = kind.type === 'User' ? (first, ref) => unlinkUserCtes(ctx.connectorId, ref, first) : undefined;
+      await this.store.delete(tx, kind.type, ctx.connectorId, current.id, unlink);
       await this.record(tx, ctx, kind, 'deleted', current.id, {});
     });
   }

@@ -1,0 +1,127 @@
+// The directory side of a SCIM user write, as CTEs that run in the same statement as the write
+// itself: what the connector's mapping made of the resource lands in `users`, linked to the record
+// through `user_sources`, atomically with the SCIM view and the audit record. Decisions:
+// - A record already linked updates its directory user (a renamed userName renames it).
+// - A new record links by username by default: an existing directory user with the same username
+//   (case-insensitively) is the same person, fed now by one more connector. With linking `never`, a
+//   clash is a uniqueness error (409 to the IdP), never a takeover.
+// - Fields the mapping left out (a `keep` rule with nothing to say) are not written; `null` clears.
+// - Dropped by a mapping rule: the linked directory user is disabled (the lifecycle default); skipped:
+//   the directory is left alone.
+import type { DirectoryField, Evaluation, MappedUser } from '@roster/mapping-core';
+
+export type IdentityLinking = 'username' | 'never';
+
+export interface UserProjection {
+  directoryId: string;
+  connectorId: string;
+  linking: IdentityLinking;
+  evaluation: Evaluation;
+}
+
+export interface Ctes {
+  /** `name AS (...)` clauses, comma-separated, to follow the write's own CTEs. */
+  sql: string;
+  params: unknown[];
+}
+
+const COLUMN: Record<DirectoryField, string> = {
+  username: 'user_name',
+  email: 'email',
+  displayName: 'display_name',
+  firstName: 'given_name',
+  lastName: 'family_name',
+  active: 'active',
+  externalId: 'external_id',
+  phone: 'phone',
+  title: 'title',
+  department: 'department',
+  manager: 'manager',
+  employeeNumber: 'employee_number',
+};
+
+class Params {
+  readonly values: unknown[] = [];
+  constructor(private readonly first: number) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.first + this.values.length - 1}`;
+  }
+}
+
+/**
+ * CTEs projecting the record `sourceRefSql` (an SQL expression giving the record's id, e.g. a
+ * preceding CTE's column) with parameters numbered from `firstParam`; undefined when nothing is to
+ * be written (the mapping skipped the record). `guardSql` must hold for anything to be written: a
+ * conditional SCIM write that lost a race must not project the state it failed to write.
+ */
+export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstParam: number, guardSql = 'true'): Ctes | undefined {
+  const params = new Params(firstParam);
+  const connector = params.add(p.connectorId);
+  const link = `dir_link AS (SELECT user_id FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${sourceRefSql})`;
+  const evaluation = p.evaluation;
+  if (evaluation.outcome !== 'mapped') {
+    if (evaluation.outcome === 'skipped') return undefined;
+    return {
+      sql: `${link}, dir_dropped AS (UPDATE users SET active = false, updated_at = clock_timestamp() WHERE id IN (SELECT user_id FROM dir_link) AND active AND ${guardSql})`,
+      params: params.values,
+    };
+  }
+  const user = evaluation.user;
+  const sets = assignments(user, params, 'u.attributes');
+  const insertColumns = ['directory_id', ...fieldEntries(user).map(([field]) => COLUMN[field]), 'attributes'];
+  const insertValues = [`${params.add(p.directoryId)}::uuid`, ...fieldEntries(user).map(([, value]) => params.add(value)), `${params.add(customSet(user))}::jsonb`];
+  const conflict =
+    p.linking === 'username'
+      ? `ON CONFLICT (directory_id, lower(user_name)) DO UPDATE SET ${assignments(user, params, 'users.attributes', 'EXCLUDED').join(', ')}`
+      : '';
+  const provenance = params.add(user.provenance);
+  return {
+    sql: [
+      link,
+      `dir_updated AS (UPDATE users u SET ${sets.join(', ')} WHERE u.id IN (SELECT user_id FROM dir_link) AND ${guardSql} RETURNING u.id)`,
+      `dir_inserted AS (INSERT INTO users (${insertColumns.join(', ')}) SELECT ${insertValues.join(', ')}
+         WHERE NOT EXISTS (SELECT 1 FROM dir_link) AND ${guardSql} ${conflict} RETURNING id)`,
+      `dir_source AS (INSERT INTO user_sources (connector_id, source_ref, user_id, provenance)
+         SELECT ${connector}::uuid, ${sourceRefSql}, id, ${provenance}::jsonb FROM (SELECT id FROM dir_updated UNION ALL SELECT id FROM dir_inserted) projected
+         ON CONFLICT (connector_id, source_ref) DO UPDATE SET user_id = EXCLUDED.user_id, provenance = EXCLUDED.provenance, updated_at = clock_timestamp())`,
+    ].join(',\n'),
+    params: params.values,
+  };
+}
+
+/**
+ * The directory side of a SCIM user's deletion: the link goes, and the directory user is disabled
+ * (the lifecycle default) unless another source still feeds it.
+ */
+export function unlinkUserCtes(connectorId: string, sourceRefSql: string, firstParam: number): Ctes {
+  const params = new Params(firstParam);
+  const connector = params.add(connectorId);
+  const ref = sourceRefSql;
+  return {
+    sql: `dir_unlinked AS (DELETE FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${ref} RETURNING user_id),
+      dir_disabled AS (UPDATE users u SET active = false, updated_at = clock_timestamp()
+        WHERE u.id IN (SELECT user_id FROM dir_unlinked)
+          AND NOT EXISTS (SELECT 1 FROM user_sources s WHERE s.user_id = u.id AND NOT (s.connector_id = ${connector}::uuid AND s.source_ref = ${ref})))`,
+    params: params.values,
+  };
+}
+
+function fieldEntries(user: MappedUser): [DirectoryField, unknown][] {
+  return (Object.entries(user.fields) as [DirectoryField, unknown][]).filter(([field, value]) => value !== undefined && COLUMN[field] !== undefined);
+}
+
+function customSet(user: MappedUser): Record<string, string> {
+  return Object.fromEntries(Object.entries(user.custom).filter(([, v]) => v !== null)) as Record<string, string>;
+}
+
+/** `column = value` for each written field, custom attributes merged (null removes a key). */
+function assignments(user: MappedUser, params: Params, attributes: string, excluded?: string): string[] {
+  const sets = fieldEntries(user).map(([field, value]) => `${COLUMN[field]} = ${excluded ? `${excluded}.${COLUMN[field]}` : params.add(value)}`);
+  const cleared = Object.entries(user.custom)
+    .filter(([, v]) => v === null)
+    .map(([k]) => k);
+  sets.push(`attributes = (${attributes} || ${params.add(customSet(user))}::jsonb) - ${params.add(cleared)}::text[]`);
+  sets.push('updated_at = clock_timestamp()');
+  return sets;
+}
