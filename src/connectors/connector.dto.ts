@@ -33,6 +33,20 @@ function SchemaExtensionsProperty(note: string): PropertyDecorator {
   );
 }
 
+function IdentityLinkingProperty(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: IDENTITY_LINKING,
+      default: 'username',
+      description:
+        'How a new user from this connector meets an existing directory user: `username` links it to the directory user with the same username ' +
+        '(case-insensitively); `never` refuses the clash (409 to the IdP) so no connector can take over another source’s account.',
+    }),
+    IsOptional(),
+    IsIn(IDENTITY_LINKING),
+  );
+}
+
 export class CreateConnectorDto {
   @ApiProperty({ example: 'Okta production', maxLength: 200 })
   @IsString()
@@ -62,15 +76,7 @@ export class CreateConnectorDto {
   @SchemaExtensionsProperty('')
   scimSchemaExtensions?: object[];
 
-  @ApiPropertyOptional({
-    enum: IDENTITY_LINKING,
-    default: 'username',
-    description:
-      'How a new user from this connector meets an existing directory user: `username` links it to the directory user with the same username ' +
-      '(case-insensitively); `never` refuses the clash (409 to the IdP) so no connector can take over another source’s account.',
-  })
-  @IsOptional()
-  @IsIn(IDENTITY_LINKING)
+  @IdentityLinkingProperty()
   identityLinking?: IdentityLinking;
 }
 
@@ -100,15 +106,7 @@ export class UpdateConnectorDto {
   @SchemaExtensionsProperty(' Replaces the whole list.')
   scimSchemaExtensions?: object[];
 
-  @ApiPropertyOptional({
-    enum: IDENTITY_LINKING,
-    default: 'username',
-    description:
-      'How a new user from this connector meets an existing directory user: `username` links it to the directory user with the same username ' +
-      '(case-insensitively); `never` refuses the clash (409 to the IdP) so no connector can take over another source’s account.',
-  })
-  @IsOptional()
-  @IsIn(IDENTITY_LINKING)
+  @IdentityLinkingProperty()
   identityLinking?: IdentityLinking;
 }
 
