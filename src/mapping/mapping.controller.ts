@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiNotFoundResponse, Api
 import { AdminGuard } from '../admin-auth/admin.guard';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { AdminContext, AdminCtx } from '../common/request-context';
-import { ConnectorMappingDto, MAPPING_EXAMPLE, MappingPreviewDto, MappingPreviewRequestDto } from './mapping.dto';
+import { ConnectorMappingDto, DryRunDto, MAPPING_EXAMPLE, MappingPreviewDto, MappingPreviewRequestDto, ProjectionJobDto } from './mapping.dto';
 import { MappingService } from './mapping.service';
 
 @ApiTags('mapping')
@@ -23,7 +23,10 @@ export class MappingController {
   }
 
   @Put()
-  @ApiOperation({ summary: 'Replace the mapping', description: 'Validated as a whole; a refusal names each rule and field (`rules[1].transform[0].replace.pattern`).' })
+  @ApiOperation({
+    summary: 'Replace the mapping, and re-project the connector’s stored users with it in the background',
+    description: 'Validated as a whole; a refusal names each rule and field (`rules[1].transform[0].replace.pattern`). The answer carries the re-projection job.',
+  })
   @ApiBody({ schema: { type: 'object', example: MAPPING_EXAMPLE } })
   @ApiOkResponse({ type: ConnectorMappingDto })
   @ApiBadRequestResponse({ type: ApiErrorDto })
@@ -32,10 +35,34 @@ export class MappingController {
   }
 
   @Delete()
-  @ApiOperation({ summary: 'Return to the IdP preset’s default mapping' })
+  @ApiOperation({ summary: 'Return to the IdP preset’s default mapping (re-projecting in the background)' })
   @ApiOkResponse({ type: ConnectorMappingDto })
   async reset(@AdminCtx() ctx: AdminContext, @Param('id', ParseUUIDPipe) id: string): Promise<ConnectorMappingDto> {
     return ConnectorMappingDto.from(await this.mappings.reset(ctx, id));
+  }
+
+  @Post('dry-run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What replacing the mapping with the body would do to the directory, user by user; nothing is written' })
+  @ApiBody({ schema: { type: 'object', example: MAPPING_EXAMPLE } })
+  @ApiOkResponse({ type: DryRunDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
+  async dryRun(@Param('id', ParseUUIDPipe) id: string, @Body() body: unknown): Promise<DryRunDto> {
+    return this.mappings.dryRun(id, body);
+  }
+
+  @Get('jobs')
+  @ApiOperation({ summary: 'The latest re-projection jobs, newest first' })
+  @ApiOkResponse({ type: ProjectionJobDto, isArray: true })
+  jobs(@Param('id', ParseUUIDPipe) id: string): Promise<ProjectionJobDto[]> {
+    return this.mappings.jobs(id);
+  }
+
+  @Get('jobs/:jobId')
+  @ApiOperation({ summary: 'One re-projection job and its progress' })
+  @ApiOkResponse({ type: ProjectionJobDto })
+  job(@Param('id', ParseUUIDPipe) id: string, @Param('jobId') jobId: string): Promise<ProjectionJobDto> {
+    return this.mappings.job(id, jobId);
   }
 
   @Post('preview')

@@ -14,6 +14,32 @@ export const MAPPING_EXAMPLE = {
   ],
 };
 
+export class ProjectionJobDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) connectorId: string;
+  @ApiProperty({ enum: ['running', 'done', 'failed', 'superseded'], description: '`superseded`: a newer mapping change started its own job' })
+  status: string;
+  @ApiProperty({ description: 'Stored users of the connector when the job started', example: 20000 }) total: number;
+  @ApiProperty({ example: 12500 }) processed: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() startedAt: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt: Date | null;
+}
+
+export class DryRunDto {
+  @ApiProperty({ description: 'Stored users of the connector', example: 3 }) total: number;
+  @ApiProperty({ example: 1 }) unchanged: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { create: 0, update: 1, disable: 1, skip: 0 } })
+  counts: Record<string, number>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'The first 100 changes: {scimUserId, userName, directoryUserId, action, fields: {field: {from, to}}, reason}',
+    example: [{ scimUserId: '5d0b…', userName: 'ada@example.com', directoryUserId: '9a1c…', action: 'update', fields: { title: { from: null, to: 'Engineer' } } }],
+  })
+  changes: object[];
+}
+
 export class ConnectorMappingDto {
   @ApiProperty({ type: 'object', additionalProperties: true, example: MAPPING_EXAMPLE, description: 'The rule format is documented in docs/mapping.md.' })
   mapping: Mapping;
@@ -23,6 +49,8 @@ export class ConnectorMappingDto {
   preset: MappingPreset;
   @ApiPropertyOptional({ nullable: true, type: Date })
   updatedAt: Date | null;
+  @ApiPropertyOptional({ type: ProjectionJobDto, description: 'After a change: the background re-projection it started (follow it at .../mapping/jobs/{jobId})' })
+  reprojection?: ProjectionJobDto;
 
   static from(m: ConnectorMapping): ConnectorMappingDto {
     return Object.assign(new ConnectorMappingDto(), m);

@@ -4,12 +4,13 @@ import { AuditModule } from '../audit/audit.module';
 import { ConnectorsModule } from '../connectors/connectors.module';
 import { MappingController } from './mapping.controller';
 import { MappingService } from './mapping.service';
+import { ReprojectionService } from './reprojection.service';
 
 /** Per-connector attribute mapping: stored, validated, previewed (libs/mapping-core evaluates). */
 @Module({
   controllers: [MappingController],
-  exports: [MappingService],
+  exports: [MappingService, ReprojectionService],
   imports: [AdminAuthModule, AuditModule, ConnectorsModule],
-  providers: [MappingService],
+  providers: [MappingService, ReprojectionService],
 })
 export class MappingModule {}

@@ -12,9 +12,12 @@ import { settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { ConnectorsService } from '../connectors/connectors.service';
 import { resourceKinds } from '../scim/resource-kinds';
+import { DryRun, ProjectionJob, ReprojectionService } from './reprojection.service';
 
 export interface ConnectorMapping {
   mapping: Mapping;
+  /** The re-projection a change started (only in the answer to that change). */
+  reprojection?: ProjectionJob;
   /** `preset`: the IdP preset's default applies; `custom`: an admin replaced it. */
   origin: 'preset' | 'custom';
   preset: MappingPreset;
@@ -38,6 +41,7 @@ export class MappingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connectors: ConnectorsService,
     private readonly audit: AuditService,
+    private readonly reprojection: ReprojectionService,
   ) {}
 
   async get(connectorId: string): Promise<ConnectorMapping> {
@@ -86,7 +90,24 @@ export class MappingService {
       );
     });
     this.compiled.delete(connectorId);
-    return this.get(connectorId);
+    return { ...(await this.get(connectorId)), reprojection: await this.reprojection.start(connector, mapping) };
+  }
+
+  /** Which directory users `input` would change, and how, if it replaced the mapping. Writes nothing. */
+  async dryRun(connectorId: string, input: unknown): Promise<DryRun> {
+    const connector = await this.connectors.get(connectorId);
+    return this.reprojection.dryRun(connector, checked(input));
+  }
+
+  async jobs(connectorId: string): Promise<ProjectionJob[]> {
+    await this.connectors.get(connectorId);
+    return this.reprojection.jobs(connectorId);
+  }
+
+  async job(connectorId: string, jobId: string): Promise<ProjectionJob> {
+    const job = await this.reprojection.job(connectorId, jobId);
+    if (!job) throw DomainError.notFound('Re-projection job', jobId);
+    return job;
   }
 
   /** Back to the IdP preset's default mapping. */
@@ -97,7 +118,8 @@ export class MappingService {
       await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.mapping_reset', details: { preset: presetOf(connector) } }, em);
     });
     this.compiled.delete(connectorId);
-    return this.get(connectorId);
+    const current = await this.get(connectorId);
+    return { ...current, reprojection: await this.reprojection.start(connector, current.mapping) };
   }
 
   /**
