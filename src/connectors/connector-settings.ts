@@ -2,13 +2,13 @@
 import { SchemaExtensionDeclaration, validateSchemaExtensions } from '@roster/scim-core';
 import { DomainError } from '../common/domain-error';
 
-export const IDENTITY_LINKING = ['username', 'never'] as const;
+export const IDENTITY_LINKING = ['username', 'email', 'externalId', 'never'] as const;
 export type IdentityLinking = (typeof IDENTITY_LINKING)[number];
 
 export interface ConnectorSettings {
   /** Custom SCIM schema extensions the connector's endpoint accepts (RFC 7643 3.3). */
   scimSchemaExtensions?: SchemaExtensionDeclaration[];
-  /** How a new record meets an existing directory user: by username (default), or never. */
+  /** How a new record meets an existing directory user: by username (default), email, externalId, or never. */
   identityLinking?: IdentityLinking;
 }
 

@@ -40,7 +40,8 @@ function IdentityLinkingProperty(): PropertyDecorator {
       default: 'username',
       description:
         'How a new user from this connector meets an existing directory user: `username` links it to the directory user with the same username ' +
-        '(case-insensitively); `never` refuses the clash (409 to the IdP) so no connector can take over another source’s account.',
+        '(case-insensitively); `email` / `externalId` to the one directory user with the same mapped value (none if several share it; choose ' +
+        '`email` only for an IdP whose email addresses you trust); `never` links nothing. Without a link, a username clash is 409 to the IdP.',
     }),
     IsOptional(),
     IsIn(IDENTITY_LINKING),

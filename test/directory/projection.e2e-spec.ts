@@ -111,6 +111,29 @@ describe('Directory projection of SCIM users', () => {
     expect(await directoryUser('shared@example.com')).toMatchObject({ active: false, sources: [] });
   });
 
+  it('links by email or externalId when the admin chose it, and never to one of several users sharing the value', async () => {
+    const connector = async (name: string, identityLinking: string) => {
+      const res = await t.http.post('/api/v1/connectors').set(t.admin).send({ name, idp: 'generic', identityLinking }).expect(201);
+      return new ScimClient(t.http, res.body.id, res.body.token, res.body.scimBaseUrl);
+    };
+    await okta.post('/Users', oktaUser('linda@example.com', { externalId: 'emp-42' })).expect(201);
+    const byEmail = await connector('By email', 'email');
+    // Each connector's mapping applies in full to the user it feeds (a field it maps to nothing is
+    // cleared), so these records carry both values.
+    await byEmail.post('/Users', { schemas: [USER_SCHEMA], userName: 'linda@example.com', externalId: 'emp-42', emails: [{ type: 'work', value: 'LINDA@example.com' }] }).expect(201);
+    const byExternalId = await connector('By externalId', 'externalId');
+    await byExternalId.post('/Users', { schemas: [USER_SCHEMA], userName: 'linda@example.com', externalId: 'emp-42', emails: [{ type: 'work', value: 'linda@example.com' }] }).expect(201);
+    const linda = await directoryUser('linda@example.com');
+    expect(linda.sources.map((s: { connectorName: string }) => s.connectorName).sort()).toEqual(['By email', 'By externalId', 'Okta']);
+
+    // Two directory users share an email: an email-linking connector links to neither.
+    await okta.post('/Users', oktaUser('twin1@example.com', { emails: [{ type: 'work', value: 'twins@example.com' }] })).expect(201);
+    await okta.post('/Users', oktaUser('twin2@example.com', { emails: [{ type: 'work', value: 'twins@example.com' }] })).expect(201);
+    await byEmail.post('/Users', { schemas: [USER_SCHEMA], userName: 'twin3@example.com', emails: [{ type: 'work', value: 'twins@example.com' }] }).expect(201);
+    expect((await directoryUser('twin3@example.com')).sources.map((s: { connectorName: string }) => s.connectorName)).toEqual(['By email']);
+    expect((await directoryUser('twin1@example.com')).sources).toHaveLength(1);
+  });
+
   it('pages and filters the directory’s users', async () => {
     const page = await t.http.get(`/api/v1/directories/${directoryId}/users`).query({ active: 'false', limit: 1 }).set(t.admin).expect(200);
     expect(page.body.total).toBeGreaterThanOrEqual(2);

@@ -114,8 +114,32 @@ describe.each(flavours)('Entra ID provisioning flow %s', (_name, op, bool) => {
     expect(members).toEqual([]);
   });
 
+  const directoryUser = async (username: string) => {
+    const connector = (await t.http.get(`/api/v1/connectors/${entra.connectorId}`).set(t.admin).expect(200)).body;
+    const page = await t.http.get(`/api/v1/directories/${connector.directoryId}/users`).query({ q: username }).set(t.admin).expect(200);
+    return page.body.users[0];
+  };
+
+  it('leaves the directory user the Entra preset maps, following every change', async () => {
+    expect(await directoryUser('test_user_dfeef4c5@contoso.com')).toMatchObject({
+      username: 'Test_User_dfeef4c5@contoso.com',
+      email: 'jeff@contoso.com',
+      displayName: 'Jeff G.',
+      firstName: 'Jeffrey',
+      lastName: 'Gomez',
+      externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+      department: 'Engineering',
+      employeeNumber: '701985',
+      manager: managerId,
+      title: null,
+      active: false,
+      sources: [expect.objectContaining({ connectorId: entra.connectorId, sourceRef: userId })],
+    });
+  });
+
   it('deletes a user, who then disappears from lookups', async () => {
     await entra.delete(`/Users/${userId}`).expect(204);
+    expect(await directoryUser('test_user_dfeef4c5@contoso.com')).toMatchObject({ active: false, sources: [] });
     await entra.get(`/Users/${userId}`).expect(404);
     const found = await entra.get(`/Users?filter=${encodeURIComponent('userName eq "Test_User_dfeef4c5@contoso.com"')}`).expect(200);
     expect(found.body.totalResults).toBe(0);

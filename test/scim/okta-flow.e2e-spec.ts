@@ -89,6 +89,23 @@ describe('Okta provisioning flow', () => {
     expect((await okta.put(`/Users/${userId}`, oktaUser('test.user@okta.local', { active: false })).expect(200)).body.active).toBe(false);
   });
 
+  it('leaves the directory user the Okta preset maps, disabled after the deactivation', async () => {
+    const connector = (await t.http.get(`/api/v1/connectors/${okta.connectorId}`).set(t.admin).expect(200)).body;
+    const page = await t.http.get(`/api/v1/directories/${connector.directoryId}/users`).query({ q: 'test.user@okta.local' }).set(t.admin).expect(200);
+    expect(page.body.users).toEqual([
+      expect.objectContaining({
+        username: 'test.user@okta.local',
+        email: 'test.user@okta.local',
+        displayName: 'Test User',
+        firstName: 'Test',
+        lastName: 'User',
+        externalId: '00ujl29u0le5T6Aj10h7',
+        active: false,
+        sources: [expect.objectContaining({ connectorId: okta.connectorId, sourceRef: userId })],
+      }),
+    ]);
+  });
+
   describe('group push', () => {
     let groupId: string;
     let second: string;

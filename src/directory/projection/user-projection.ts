@@ -3,14 +3,15 @@
 // through `user_sources`, atomically with the SCIM view and the audit record. Decisions:
 // - A record already linked updates its directory user (a renamed userName renames it).
 // - A new record links by username by default: an existing directory user with the same username
-//   (case-insensitively) is the same person, fed now by one more connector. With linking `never`, a
-//   clash is a uniqueness error (409 to the IdP), never a takeover.
+//   (case-insensitively) is the same person, fed now by one more connector. Linking by `email` or
+//   `externalId` (an admin's explicit choice: an email is only as trustworthy as the IdP that sets it)
+//   links to the one directory user with that value, and to none when several have it. With `never`,
+//   or when no user matches, a username clash is a uniqueness error (409 to the IdP), never a takeover.
 // - Fields the mapping left out (a `keep` rule with nothing to say) are not written; `null` clears.
 // - Dropped by a mapping rule: the linked directory user is disabled (the lifecycle default); skipped:
 //   the directory is left alone.
 import type { DirectoryField, Evaluation, MappedUser } from '@roster/mapping-core';
-
-export type IdentityLinking = 'username' | 'never';
+import type { IdentityLinking } from '../../connectors/connector-settings';
 
 export interface UserProjection {
   directoryId: string;
@@ -70,18 +71,30 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
   const user = evaluation.user;
   const sets = assignments(user, params, 'u.attributes');
   const insertColumns = ['directory_id', ...fieldEntries(user).map(([field]) => COLUMN[field]), 'attributes'];
-  const insertValues = [`${params.add(p.directoryId)}::uuid`, ...fieldEntries(user).map(([, value]) => params.add(value)), `${params.add(customSet(user))}::jsonb`];
+  const directory = params.add(p.directoryId);
+  const insertValues = [`${directory}::uuid`, ...fieldEntries(user).map(([, value]) => params.add(value)), `${params.add(customSet(user))}::jsonb`];
   const conflict =
     p.linking === 'username'
       ? `ON CONFLICT (directory_id, lower(user_name)) DO UPDATE SET ${assignments(user, params, 'users.attributes', 'EXCLUDED').join(', ')}`
       : '';
+  // Linking by email or externalId: the one directory user with the mapped value, if exactly one.
+  const matchColumn = p.linking === 'email' ? 'lower(email)' : p.linking === 'externalId' ? 'external_id' : undefined;
+  const matchValue = p.linking === 'email' ? user.fields.email : p.linking === 'externalId' ? user.fields.externalId : undefined;
+  const match =
+    matchColumn && typeof matchValue === 'string'
+      ? `dir_match AS (SELECT min(id::text)::uuid AS id FROM users WHERE directory_id = ${directory}::uuid
+           AND ${matchColumn} = ${p.linking === 'email' ? `lower(${params.add(matchValue)})` : params.add(matchValue)} HAVING count(*) = 1)`
+      : 'dir_match AS (SELECT NULL::uuid AS id WHERE false)';
   const provenance = params.add(user.provenance);
   return {
     sql: [
       link,
-      `dir_updated AS (UPDATE users u SET ${sets.join(', ')} WHERE u.id IN (SELECT user_id FROM dir_link) AND ${guardSql} RETURNING u.id)`,
+      match,
+      `dir_updated AS (UPDATE users u SET ${sets.join(', ')}
+         WHERE (u.id IN (SELECT user_id FROM dir_link) OR (NOT EXISTS (SELECT 1 FROM dir_link) AND u.id IN (SELECT id FROM dir_match)))
+           AND ${guardSql} RETURNING u.id)`,
       `dir_inserted AS (INSERT INTO users (${insertColumns.join(', ')}) SELECT ${insertValues.join(', ')}
-         WHERE NOT EXISTS (SELECT 1 FROM dir_link) AND ${guardSql} ${conflict} RETURNING id)`,
+         WHERE NOT EXISTS (SELECT 1 FROM dir_link) AND NOT EXISTS (SELECT 1 FROM dir_match) AND ${guardSql} ${conflict} RETURNING id)`,
       `dir_source AS (INSERT INTO user_sources (connector_id, source_ref, user_id, provenance)
          SELECT ${connector}::uuid, ${sourceRefSql}, id, ${provenance}::jsonb FROM (SELECT id FROM dir_updated UNION ALL SELECT id FROM dir_inserted) projected
          ON CONFLICT (connector_id, source_ref) DO UPDATE SET user_id = EXCLUDED.user_id, provenance = EXCLUDED.provenance, updated_at = clock_timestamp())`,
