@@ -67,7 +67,7 @@ export class ConnectorsService {
           },
           em,
         );
-        await this.audit.record({ ...auditBase(ctx, created), action: 'connector.created', details: { name: created.name, idp: created.idp, protocol: created.protocol } }, em);
+        await this.audit.record({ ...connectorAuditBase(ctx, created), action: 'connector.created', details: { name: created.name, idp: created.idp, protocol: created.protocol } }, em);
         return created;
       }),
     );
@@ -90,7 +90,7 @@ export class ConnectorsService {
         }
         if (dto.directoryId !== undefined) changes.directoryId = await this.targetDirectory(dto.directoryId, em);
         const connector = (await this.connectors.update(id, changes, em)) ?? notFound(id);
-        await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.updated', details: { changes } }, em);
+        await this.audit.record({ ...connectorAuditBase(ctx, connector), action: 'connector.updated', details: { changes } }, em);
         return connector;
       }),
     ).finally(() => this.credentials.invalidate(id));
@@ -99,7 +99,7 @@ export class ConnectorsService {
   setEnabled(ctx: AdminContext, id: string, enabled: boolean): Promise<Connector> {
     return this.connectors.transaction(async (em) => {
       const connector = (await this.connectors.update(id, { enabled }, em)) ?? notFound(id);
-      await this.audit.record({ ...auditBase(ctx, connector), action: enabled ? 'connector.enabled' : 'connector.disabled' }, em);
+      await this.audit.record({ ...connectorAuditBase(ctx, connector), action: enabled ? 'connector.enabled' : 'connector.disabled' }, em);
       return connector;
     }).finally(() => this.credentials.invalidate(id));
   }
@@ -107,7 +107,7 @@ export class ConnectorsService {
   async delete(ctx: AdminContext, id: string): Promise<void> {
     await this.connectors.transaction(async (em) => {
       const connector = (await this.connectors.delete(id, em)) ?? notFound(id);
-      await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.deleted', details: { name: connector.name } }, em);
+      await this.audit.record({ ...connectorAuditBase(ctx, connector), action: 'connector.deleted', details: { name: connector.name } }, em);
     }).finally(() => this.credentials.invalidate(id));
   }
 
@@ -128,7 +128,7 @@ export class ConnectorsService {
         },
         em,
       ))!;
-      await this.audit.record({ ...auditBase(ctx, updated), action: 'connector.token_rotated', details: { overlapSeconds } }, em);
+      await this.audit.record({ ...connectorAuditBase(ctx, updated), action: 'connector.token_rotated', details: { overlapSeconds } }, em);
       return updated;
     }).finally(() => this.credentials.invalidate(id));
     return { connector, token };
@@ -174,6 +174,7 @@ function notFound(id: string): never {
   throw DomainError.notFound('Connector', id);
 }
 
-function auditBase(ctx: AdminContext, connector: Connector) {
+/** The audit fields of an admin change to a connector (its mapping included). */
+export function connectorAuditBase(ctx: AdminContext, connector: Connector) {
   return { actor: ctx.actor, requestId: ctx.requestId, connectorId: connector.id, directoryId: connector.directoryId, targetType: 'connector', targetId: connector.id };
 }

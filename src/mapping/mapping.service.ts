@@ -10,7 +10,7 @@ import { DomainError } from '../common/domain-error';
 import { AdminContext } from '../common/request-context';
 import { settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
-import { ConnectorsService } from '../connectors/connectors.service';
+import { connectorAuditBase, ConnectorsService } from '../connectors/connectors.service';
 import { resourceKinds } from '../scim/resource-kinds';
 import { DryRun, ProjectionJob, ReprojectionService } from './reprojection.service';
 
@@ -85,7 +85,7 @@ export class MappingService {
         [connectorId, mapping],
       );
       await this.audit.record(
-        { ...auditBase(ctx, connector), action: 'connector.mapping_replaced', details: { rules: mapping.rules.length, kind: mapping.kind } },
+        { ...connectorAuditBase(ctx, connector), action: 'connector.mapping_replaced', details: { rules: mapping.rules.length, kind: mapping.kind } },
         em,
       );
     });
@@ -115,7 +115,7 @@ export class MappingService {
     const connector = await this.connectors.get(connectorId);
     await this.dataSource.transaction(async (em) => {
       await em.query(`DELETE FROM connector_mappings WHERE connector_id = $1`, [connectorId]);
-      await this.audit.record({ ...auditBase(ctx, connector), action: 'connector.mapping_reset', details: { preset: presetOf(connector) } }, em);
+      await this.audit.record({ ...connectorAuditBase(ctx, connector), action: 'connector.mapping_reset', details: { preset: presetOf(connector) } }, em);
     });
     this.compiled.delete(connectorId);
     const current = await this.get(connectorId);
@@ -150,8 +150,4 @@ function checked(input: unknown, prefix = ''): Mapping {
       problems: [e.message],
     })),
   );
-}
-
-function auditBase(ctx: AdminContext, connector: Connector) {
-  return { actor: ctx.actor, requestId: ctx.requestId, connectorId: connector.id, directoryId: connector.directoryId, targetType: 'connector', targetId: connector.id };
 }

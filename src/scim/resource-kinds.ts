@@ -4,9 +4,7 @@
 // rows, not an array). Built once per connector configuration and cached.
 import {
   CORE_GROUP,
-  CORE_GROUP_SCHEMA,
   CORE_USER,
-  CORE_USER_SCHEMA,
   ENTERPRISE_USER,
   groupSchema,
   ResourceSchema,
@@ -22,7 +20,6 @@ export type JsonObject = Record<string, unknown>;
 export interface ResourceKind {
   type: ScimResourceType;
   endpoint: '/Users' | '/Groups';
-  coreSchema: string;
   schema: ResourceSchema;
   /** Read-only attributes derived by Roster; a client's copy is ignored. */
   derived: readonly string[];
@@ -51,7 +48,6 @@ export function resourceKinds(extensions: readonly SchemaExtensionDeclaration[] 
   const User: ResourceKind = {
     type: 'User',
     endpoint: '/Users',
-    coreSchema: CORE_USER_SCHEMA,
     schema: userSchema(userExtensions),
     derived: ['id', 'meta', 'groups'],
     external: [],
@@ -68,7 +64,6 @@ export function resourceKinds(extensions: readonly SchemaExtensionDeclaration[] 
   const Group: ResourceKind = {
     type: 'Group',
     endpoint: '/Groups',
-    coreSchema: CORE_GROUP_SCHEMA,
     schema: groupSchema(groupExtensions),
     derived: ['id', 'meta'],
     external: ['members'],
@@ -86,16 +81,17 @@ export function resourceKinds(extensions: readonly SchemaExtensionDeclaration[] 
 
 /** Per-connector kinds, rebuilt only when the connector's extensions change. */
 export class ResourceKindsCache {
-  private readonly byConnector = new Map<string, { key: string; kinds: ResourceKinds }>();
+  private readonly byConnector = new Map<string, { declared: readonly SchemaExtensionDeclaration[]; key: string; kinds: ResourceKinds }>();
   private readonly standard = resourceKinds();
 
   for(connectorId: string, extensions: readonly SchemaExtensionDeclaration[] | undefined): ResourceKinds {
     if (!extensions?.length) return this.standard;
-    const key = JSON.stringify(extensions);
     const hit = this.byConnector.get(connectorId);
-    if (hit?.key === key) return hit.kinds;
-    const kinds = resourceKinds(extensions);
-    this.byConnector.set(connectorId, { key, kinds });
+    // The credentials cache hands out the same settings object for a while: most requests stop here.
+    if (hit?.declared === extensions) return hit.kinds;
+    const key = JSON.stringify(extensions);
+    const kinds = hit?.key === key ? hit.kinds : resourceKinds(extensions);
+    this.byConnector.set(connectorId, { declared: extensions, key, kinds });
     return kinds;
   }
 }

@@ -3,6 +3,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Put, Query, Res, Type, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { IDP_ANSWERS } from '../connectors/idp-presets';
 import { ConnectorContext, ConnectorCtx } from './connector-context';
 import { etag, notModified } from './etag';
 
@@ -12,9 +13,9 @@ import { needsOf, projected, projectionOf, sendList, sendResource } from './scim
 import { parseListQuery, parseProjectionQuery } from './scim-query';
 import { ScimResourcesService } from './scim-resources.service';
 
-/** Entra ID asks for 204 No Content on PATCH; everyone else gets the resource (RFC 7644 3.5.2). */
-export function patchAnswersNoContent(ctx: ConnectorContext, query: Record<string, unknown>): boolean {
-  return ctx.idp === 'entra' && query.attributes === undefined && query.excludedAttributes === undefined;
+/** 204 where the connector's IdP preset asks for it, unless the request names attributes (RFC 7644 3.5.2). */
+function patchAnswersNoContent(ctx: ConnectorContext, query: Record<string, unknown>): boolean {
+  return IDP_ANSWERS[ctx.idp].patch === 'noContent' && query.attributes === undefined && query.excludedAttributes === undefined;
 }
 
 const SCIM_ERROR = { description: 'SCIM Error (RFC 7644 3.12): schemas, status as a string, scimType, detail' };

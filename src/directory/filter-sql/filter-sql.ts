@@ -7,9 +7,17 @@
 // missing attribute answers as the matcher's `undefined` does. Filter values only ever travel as
 // $n parameters; the only text inlined is attribute names and URNs from the schema definitions.
 
-import { type AttrPath, type AttributeDef, type CompareOp, type Filter, type ScimValue } from '@roster/scim-core';
-import { parseScimDateTime, validateFilter } from '../../../libs/scim-core/src/filter/parser';
-import type { ResourceSchema } from '../../../libs/scim-core/src/schema/resource-schema';
+import {
+  type AttrPath,
+  type AttributeDef,
+  type CompareOp,
+  type Filter,
+  parseScimDateTime,
+  type ResourceSchema,
+  type ScimValue,
+  validateFilter,
+} from '@roster/scim-core';
+import { isUuid } from '../../common/uuid';
 import {
   type Context,
   invalidFilter,
@@ -32,7 +40,6 @@ export interface SqlFragment {
 type Ordered = Exclude<CompareOp, 'ne'>;
 
 const ORDER_SQL: Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The earliest instant a timestamptz parameter written as ISO 8601 can hold (year 1). */
 const FIRST_ISO_INSTANT = Date.parse('0001-01-01T00:00:00Z');
 
@@ -159,7 +166,7 @@ function compareOperand(ctx: Context, attribute: AttributeDef, o: Operand, op: O
       const text = String(value);
       // The primary key / membership indexes answer a real uuid; anything else can only be compared as text
       // (and casting it would raise).
-      if (op === 'eq' && UUID.test(text) && (!attribute.caseExact || text === text.toLowerCase())) {
+      if (op === 'eq' && isUuid(text) && (!attribute.caseExact || text === text.toLowerCase())) {
         return `(${o.sql} = ${p(text.toLowerCase())}::uuid)`;
       }
       return compareText(`${o.sql}::text`, op, p(text), attribute.caseExact);

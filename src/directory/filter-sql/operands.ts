@@ -2,8 +2,7 @@
 // the indexed columns, the `data` jsonb, or membership rows. A path is located within a scope (the
 // resource row, or one element of a complex attribute inside `attr[...]`).
 
-import { ScimError, type AttrPath, type AttributeDef } from '@roster/scim-core';
-import type { ResourceSchema } from '../../../libs/scim-core/src/schema/resource-schema';
+import { ScimError, type AttrPath, type AttributeDef, type ResourceSchema } from '@roster/scim-core';
 import { Aliases, elementsOf, literal, present, Params } from './sql-text';
 
 export interface ScimTableMap {
