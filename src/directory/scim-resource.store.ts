@@ -188,15 +188,9 @@ export class ScimResourceStore {
     return rows[0];
   }
 
-  async delete(em: EntityManager, type: ScimResourceType, connectorId: string, id: string, extra?: ExtraCtes): Promise<boolean> {
-    // Membership rows name users and groups without a foreign key (a member may be either). The
-    // extra CTEs (the directory side) ride along with that first statement.
-    const more = extra?.(3, '$2::text', 'true');
-    await this.run(
-      em,
-      `WITH members AS (DELETE FROM scim_group_members WHERE connector_id = $1 AND member_id = $2)${more ? `, ${more.sql}` : ''} SELECT 1`,
-      [connectorId, id, ...(more?.params ?? [])],
-    );
+  async delete(em: EntityManager, type: ScimResourceType, connectorId: string, id: string): Promise<boolean> {
+    // Membership rows name users and groups without a foreign key (a member may be either).
+    await this.run(em, `DELETE FROM scim_group_members WHERE connector_id = $1 AND member_id = $2`, [connectorId, id]);
     const result = await this.run(em, `DELETE FROM ${TABLE[type]} WHERE connector_id = $1 AND id = $2`, [connectorId, id]);
     return (result.rowCount ?? 0) > 0;
   }
@@ -289,6 +283,12 @@ export class ScimResourceStore {
   async removeAllMembers(em: EntityManager, connectorId: string, groupId: string): Promise<number> {
     const result = await this.run(em, `DELETE FROM scim_group_members WHERE group_id = $1 AND connector_id = $2`, [groupId, connectorId]);
     return result.rowCount ?? 0;
+  }
+
+  /** The ids of a group's members that are users. */
+  async userMemberIds(em: EntityManager, groupId: string): Promise<string[]> {
+    const { rows } = await this.run<{ id: string }>(em, `SELECT member_id::text AS id FROM scim_group_members WHERE group_id = $1 AND member_type = 'User'`, [groupId]);
+    return rows.map((r) => r.id);
   }
 
   /** How many members a group has, counting no further than `upTo`. */

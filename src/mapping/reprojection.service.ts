@@ -4,10 +4,12 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CompiledMapping, compileMapping, DirectoryField, evaluate, Evaluation, Mapping } from '@roster/mapping-core';
-import { DataSource } from 'typeorm';
-import { settingsOf } from '../connectors/connector-settings';
+import { DataSource, EntityManager } from 'typeorm';
+import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { projectUserCtes } from '../directory/projection/user-projection';
+import { MembershipSync } from '../group-sync/membership-sync.service';
+import { RecordReason, recordReason, SyncTarget } from '../group-sync/sync-target';
 
 const BATCH = 500;
 const DRY_RUN_LISTED = 100;
@@ -60,7 +62,10 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
   private readonly latest = new Map<string, string>();
   private readonly running = new Set<Promise<void>>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly memberships: MembershipSync,
+  ) {}
 
   /** Jobs that were running when the process stopped will not finish: say so. */
   async onApplicationBootstrap(): Promise<void> {
@@ -124,6 +129,20 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
 
   private async run(jobId: string, connector: Connector, compiled: CompiledMapping): Promise<void> {
     const linking = settingsOf(connector).identityLinking ?? 'username';
+    const project = async (em: EntityManager, ref: string, evaluation: Evaluation) => {
+      const ctes = projectUserCtes({ directoryId: connector.directoryId, connectorId: connector.id, linking, evaluation }, '$1::text', 2);
+      if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [ref, ...ctes.params]);
+    };
+    const target: SyncTarget = {
+      connectorId: connector.id,
+      directoryId: connector.directoryId,
+      settings: groupSettingsOf(connector),
+      actor: 'admin',
+      reproject: async (em, ref) => {
+        const [row] = await em.query(`SELECT data FROM scim_users WHERE connector_id = $1 AND id = $2`, [connector.id, ref]);
+        if (row) await project(em, ref, evaluate(compiled, { kind: 'scim', resource: row.data }));
+      },
+    };
     let after = '00000000-0000-0000-0000-000000000000';
     try {
       for (;;) {
@@ -135,11 +154,14 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
             `SELECT id, data FROM scim_users WHERE connector_id = $1 AND id > $2 ORDER BY id LIMIT ${BATCH} FOR UPDATE`,
             [connector.id, after],
           );
+          const reasons = new Map<string, RecordReason | null>();
           for (const row of rows) {
             const evaluation = evaluate(compiled, { kind: 'scim', resource: row.data });
-            const ctes = projectUserCtes({ directoryId: connector.directoryId, connectorId: connector.id, linking, evaluation }, '$1::text', 2);
-            if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [row.id, ...ctes.params]);
+            reasons.set(row.id, recordReason(evaluation, row.data));
+            await project(em, row.id, evaluation);
           }
+          // A record a rule now drops (or no longer drops) is a lifecycle event, decided as on a SCIM write.
+          await this.memberships.sync(em, target, [...reasons.keys()], { recordReasons: reasons });
           if (rows.length) {
             after = rows[rows.length - 1].id;
             await em.query(`UPDATE projection_jobs SET processed = processed + $2 WHERE id = $1`, [jobId, rows.length]);

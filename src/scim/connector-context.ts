@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { GroupSettings } from '@roster/group-rules';
 import { FastifyRequest } from 'fastify';
 import { IdentityLinking } from '../connectors/connector-settings';
 import { IdpPreset, Protocol } from '../connectors/connector.entity';
@@ -12,6 +13,8 @@ export interface ConnectorContext {
   protocol: Protocol;
   /** How a new user meets an existing directory user (connector setting). */
   linking: IdentityLinking;
+  /** Group sync and lifecycle settings (connector setting, defaults filled in). */
+  groups: GroupSettings;
   /** Absolute base of this connector's SCIM endpoint, for meta.location and $ref. */
   baseUrl: string;
   requestId: string;

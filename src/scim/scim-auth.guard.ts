@@ -6,7 +6,7 @@ import { bearerToken } from '../common/tokens';
 import { isUuid } from '../common/uuid';
 import { scimBaseUrl } from '../connectors/connector.dto';
 import { ConnectorsService } from '../connectors/connectors.service';
-import { settingsOf } from '../connectors/connector-settings';
+import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { ScimRequest } from './connector-context';
 import { ResourceKindsCache } from './resource-kinds';
 
@@ -37,6 +37,7 @@ export class ScimAuthGuard implements CanActivate {
       idp: connector.idp,
       protocol: connector.protocol,
       linking: settingsOf(connector).identityLinking ?? 'username',
+      groups: groupSettingsOf(connector),
       baseUrl: scimBaseUrl(connector, this.config.get('app', { infer: true }).publicUrl)!,
       requestId: String(request.id),
       kinds: this.kinds.for(connector.id, settingsOf(connector).scimSchemaExtensions),

@@ -14,13 +14,17 @@ import {
   parseIdpFilter,
   ScimError,
 } from '@roster/scim-core';
-import { evaluate } from '@roster/mapping-core';
+import { mappedGroupsToCreate } from '@roster/group-rules';
+import { evaluate, Evaluation } from '@roster/mapping-core';
 import { EntityManager } from 'typeorm';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
 import { compileFilter, compileOrderBy } from '../directory/filter-sql/filter-sql';
-import { projectUserCtes, unlinkUserCtes } from '../directory/projection/user-projection';
+import { projectUserCtes } from '../directory/projection/user-projection';
 import { ExtraCtes, MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
+import { LifecycleService } from '../group-sync/lifecycle.service';
+import { MembershipSync } from '../group-sync/membership-sync.service';
+import { RecordReason, recordReason, SyncTarget } from '../group-sync/sync-target';
 import { MappingService } from '../mapping/mapping.service';
 import { ConnectorContext } from './connector-context';
 import { checkIfMatch, etag } from './etag';
@@ -55,35 +59,80 @@ export class ScimResourcesService {
     private readonly store: ScimResourceStore,
     private readonly audit: AuditService,
     private readonly mappings: MappingService,
+    private readonly memberships: MembershipSync,
+    private readonly lifecycle: LifecycleService,
   ) {}
 
   /**
-   * The directory side of writing `data` as a user: the connector's mapping evaluated, and the CTEs
-   * that apply it in the same statement as the write. Groups are not projected here (group rules).
+   * The directory side of writing `data` as a user: the connector's mapping evaluated, the CTEs that
+   * apply it in the same statement as the write, and the reason (deactivated, dropped) the record
+   * itself gives its lifecycle. Groups are projected by MembershipSync.
    */
-  private async projection(ctx: ConnectorContext, kind: ResourceKind, data: JsonObject): Promise<{ extra?: ExtraCtes; outcome?: Record<string, unknown> }> {
-    if (kind.type !== 'User') return {};
-    const evaluation = evaluate(await this.mappings.compiledFor({ id: ctx.connectorId, idp: ctx.idp, protocol: ctx.protocol }), { kind: 'scim', resource: data });
+  private async projection(ctx: ConnectorContext, data: JsonObject): Promise<{ extra: ExtraCtes; outcome: Record<string, unknown>; reason: RecordReason | null }> {
+    const evaluation = await this.evaluate(ctx, data);
     const outcome = evaluation.outcome === 'mapped' ? { outcome: 'mapped' } : { outcome: evaluation.outcome, rule: evaluation.rule, reason: evaluation.reason };
     return {
       extra: (first, ref, guard) => projectUserCtes({ directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking, evaluation }, ref, first, guard),
       outcome,
+      reason: recordReason(evaluation, data),
     };
+  }
+
+  private async evaluate(ctx: ConnectorContext, data: JsonObject): Promise<Evaluation> {
+    return evaluate(await this.mappings.compiledFor({ id: ctx.connectorId, idp: ctx.idp, protocol: ctx.protocol }), { kind: 'scim', resource: data });
+  }
+
+  /** Group sync and lifecycle for this connector, acting for its IdP. */
+  private target(ctx: ConnectorContext): SyncTarget {
+    return {
+      connectorId: ctx.connectorId,
+      directoryId: ctx.directoryId,
+      settings: ctx.groups,
+      actor: `connector:${ctx.connectorId}`,
+      requestId: ctx.requestId,
+      reproject: async (em, ref) => {
+        const row = await this.store.find(em, 'User', ctx.connectorId, ref);
+        if (!row) return;
+        const evaluation = await this.evaluate(ctx, row.data);
+        const ctes = projectUserCtes({ directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking, evaluation }, '$1::text', 2);
+        if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [ref, ...ctes.params]);
+      },
+    };
+  }
+
+  /** Members (SCIM user ids) whose directory memberships a group write may change. */
+  private async syncMembers(tx: EntityManager, ctx: ConnectorContext, memberIds: Iterable<string>): Promise<void> {
+    await this.memberships.sync(tx, this.target(ctx), [...memberIds]);
   }
 
   async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
-    if (members.length === 0) {
-      // One statement writes the resource, its directory projection and its audit record.
-      const { extra, outcome } = await this.projection(ctx, kind, data);
-      const audit = this.auditRecord(ctx, kind, 'created', { warnings, ...(outcome ? { directory: outcome } : {}) });
-      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, audit, extra);
-      return this.renderOne(this.store.manager, ctx, kind, { ...row, groups: [] }, needs);
+    if (kind.type === 'User') {
+      const { extra, outcome, reason } = await this.projection(ctx, data);
+      const audit = this.auditRecord(ctx, kind, 'created', { warnings, directory: outcome });
+      const { defaultGroups, requiredGroups } = ctx.groups;
+      if (reason === null && requiredGroups.length === 0 && defaultGroups.newUsers.length === 0 && defaultGroups.allUsers.length === 0) {
+        // One statement writes the resource, its directory projection and its audit record.
+        const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, audit, extra);
+        return this.renderOne(this.store.manager, ctx, kind, { ...row, groups: [] }, needs);
+      }
+      return this.store.transaction(async (tx) => {
+        const row = await this.store.insert(tx, kind.type, ctx.connectorId, kind.columns(data), data, audit, extra);
+        await this.memberships.sync(tx, this.target(ctx), [row.id], { newRecords: new Set([row.id]), recordReasons: new Map([[row.id, reason]]) });
+        return this.renderOne(tx, ctx, kind, { ...row, groups: [] }, needs);
+      });
+    }
+    const importGroups = this.importedGroups(ctx, data);
+    if (members.length === 0 && importGroups.length === 0) {
+      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, this.auditRecord(ctx, kind, 'created', { warnings }));
+      return this.renderOne(this.store.manager, ctx, kind, row, needs);
     }
     return this.store.transaction(async (tx) => {
       const row = await this.store.insert(tx, kind.type, ctx.connectorId, kind.columns(data), data);
       const { unknown } = await this.store.addMembers(tx, ctx.connectorId, row.id, members);
       await this.record(tx, ctx, kind, 'created', row.id, { warnings, unknownMembers: unknown });
+      await this.memberships.ensureGroups(tx, ctx.directoryId, importGroups);
+      await this.syncMembers(tx, ctx, members.map((m) => m.value));
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
@@ -102,10 +151,15 @@ export class ScimResourcesService {
       const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
       checkIfMatch(ifMatch, current.version);
       // A PUT replaces the whole resource: members it does not list are gone (RFC 7644 3.5.1).
+      const before = await this.store.userMemberIds(tx, current.id);
       await this.store.removeAllMembers(tx, ctx.connectorId, current.id);
       const unknownMembers = members.length ? (await this.store.addMembers(tx, ctx.connectorId, current.id, members)).unknown : [];
       const row = await this.store.update(tx, kind.type, current, kind.columns(data), data);
       await this.record(tx, ctx, kind, 'replaced', row.id, { warnings, unknownMembers });
+      const after = new Set(members.map((m) => m.value.toLowerCase()));
+      const affected = renamed(current.data, data) ? [...before, ...after] : [...before.filter((id) => !after.has(id)), ...[...after].filter((id) => !before.includes(id))];
+      await this.memberships.ensureGroups(tx, ctx.directoryId, this.importedGroups(ctx, data));
+      await this.syncMembers(tx, ctx, affected);
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
@@ -128,13 +182,18 @@ export class ScimResourcesService {
       const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
       checkIfMatch(ifMatch, current.version);
       const { result, data } = apply(current);
-      const unknownMembers = await this.applyMemberOps(tx, ctx, kind, current.id, result.memberOps);
+      const { unknown: unknownMembers, affected } = await this.applyMemberOps(tx, ctx, kind, current.id, result.memberOps);
       let row = current;
       if (result.changed) row = await this.store.update(tx, kind.type, current, kind.columns(data), data);
       else if (result.memberOps.length) row = await this.store.touch(tx, kind.type, current);
       if (row !== current) {
         await this.record(tx, ctx, kind, 'patched', row.id, { warnings: result.warnings, unknownMembers, operations: request });
       }
+      if (result.changed && renamed(current.data, data)) {
+        for (const id of await this.store.userMemberIds(tx, current.id)) affected.add(id);
+        await this.memberships.ensureGroups(tx, ctx.directoryId, this.importedGroups(ctx, data));
+      }
+      await this.syncMembers(tx, ctx, affected);
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
@@ -143,7 +202,9 @@ export class ScimResourcesService {
    * Read, change, write-if-unchanged: a resource whose state is one row (a user) is updated in two
    * statements without a transaction. When a concurrent writer made the conditional write miss, the
    * change is computed again under the row lock, so contended resources make progress and the
-   * outcome equals applying the requests one after another.
+   * outcome equals applying the requests one after another. A write that starts or ends a lifecycle
+   * reason (deactivation, a drop rule), or that default groups for all users follow, runs under the
+   * row lock in a transaction with the group sync.
    */
   private async writeOptimistically(
     ctx: ConnectorContext,
@@ -153,27 +214,34 @@ export class ScimResourcesService {
     needs: Needs,
     change: (current: ScimRow) => { data: JsonObject; details: Record<string, unknown> } | null,
   ): Promise<Rendered> {
-    const write = async (em: EntityManager, lock: boolean): Promise<Rendered | null> => {
-      const current = await this.findOrFail(em, ctx, kind, id, { groups: needs.groups, lock });
+    const write = async (em: EntityManager, inTransaction: boolean): Promise<Rendered | null | 'sync'> => {
+      const current = await this.findOrFail(em, ctx, kind, id, { groups: needs.groups, lock: inTransaction });
       checkIfMatch(ifMatch, current.version);
       const next = change(current);
       if (!next) return this.renderOne(em, ctx, kind, current, needs);
       const verb = next.details.operations ? 'patched' : 'replaced';
-      const { extra, outcome } = await this.projection(ctx, kind, next.data);
-      const audit = this.auditRecord(ctx, kind, verb, { ...next.details, ...(outcome ? { directory: outcome } : {}) }, id);
+      const { extra, outcome, reason } = await this.projection(ctx, next.data);
+      const sync = reason !== recordReason(await this.evaluate(ctx, current.data), current.data) || ctx.groups.defaultGroups.allUsers.length > 0;
+      if (sync && !inTransaction) return 'sync';
+      const audit = this.auditRecord(ctx, kind, verb, { ...next.details, directory: outcome }, id);
       const row = await this.store.updateIfVersion(em, kind.type, current, kind.columns(next.data), next.data, audit, needs.groups, extra);
+      if (row && sync) await this.memberships.sync(em, this.target(ctx), [row.id], { recordReasons: new Map([[row.id, reason]]) });
       return row ? this.renderOne(em, ctx, kind, row, needs) : null;
     };
-    return (await write(this.store.manager, false)) ?? (await this.store.transaction((tx) => write(tx, true)))!;
+    const first = await write(this.store.manager, false);
+    if (first !== null && first !== 'sync') return first;
+    return (await this.store.transaction((tx) => write(tx, true))) as Rendered;
   }
 
   async delete(ctx: ConnectorContext, kind: ResourceKind, id: string, ifMatch?: string | string[]): Promise<void> {
     await this.store.transaction(async (tx) => {
       const current = await this.findOrFail(tx, ctx, kind, id, { lock: true });
       checkIfMatch(ifMatch, current.version);
-      const unlink: ExtraCtes | undefined = kind.type === 'User' ? (first, ref) => unlinkUserCtes(ctx.connectorId, ref, first) : undefined;
-      await this.store.delete(tx, kind.type, ctx.connectorId, current.id, unlink);
+      const members = kind.type === 'Group' ? await this.store.userMemberIds(tx, current.id) : [];
+      if (kind.type === 'User') await this.lifecycle.deleted(tx, this.target(ctx), current.id);
+      await this.store.delete(tx, kind.type, ctx.connectorId, current.id);
       await this.record(tx, ctx, kind, 'deleted', current.id, {});
+      await this.syncMembers(tx, ctx, members);
     });
   }
 
@@ -203,22 +271,40 @@ export class ScimResourcesService {
     return row;
   }
 
-  /** Applies the member changes in request order; returns the member values that name nothing here. */
-  private async applyMemberOps(tx: EntityManager, ctx: ConnectorContext, kind: ResourceKind, groupId: string, ops: MemberOp[]): Promise<string[]> {
+  /**
+   * Applies the member changes in request order; returns the member values that name nothing here,
+   * and the members whose membership may have changed.
+   */
+  private async applyMemberOps(
+    tx: EntityManager,
+    ctx: ConnectorContext,
+    kind: ResourceKind,
+    groupId: string,
+    ops: MemberOp[],
+  ): Promise<{ unknown: string[]; affected: Set<string> }> {
     const unknown: string[] = [];
+    const affected = new Set<string>();
+    const touch = (ids: Iterable<string>) => {
+      for (const id of ids) affected.add(id.toLowerCase());
+    };
     for (const op of coalesce(ops)) {
       switch (op.kind) {
         case 'add':
           unknown.push(...(await this.store.addMembers(tx, ctx.connectorId, groupId, op.values)).unknown);
+          touch(op.values.map((v) => v.value));
           break;
         case 'replace':
+          touch(await this.store.userMemberIds(tx, groupId));
           await this.store.removeAllMembers(tx, ctx.connectorId, groupId);
           unknown.push(...(await this.store.addMembers(tx, ctx.connectorId, groupId, op.values)).unknown);
+          touch(op.values.map((v) => v.value));
           break;
         case 'remove':
           await this.store.removeMembers(tx, ctx.connectorId, groupId, op.values);
+          touch(op.values);
           break;
         case 'removeAll':
+          touch(await this.store.userMemberIds(tx, groupId));
           await this.store.removeAllMembers(tx, ctx.connectorId, groupId);
           break;
         case 'removeWhere': {
@@ -228,11 +314,17 @@ export class ScimResourcesService {
             .filter((m) => matchValueFilter(op.filter, this.member(ctx, m), membersDef, kind.schema))
             .map((m) => m.member_id);
           await this.store.removeMembers(tx, ctx.connectorId, groupId, matching);
+          touch(matching);
           break;
         }
       }
     }
-    return unknown;
+    return { unknown, affected };
+  }
+
+  /** Directory groups a manual mapping imports for this IdP group before anyone is granted them. */
+  private importedGroups(ctx: ConnectorContext, data: JsonObject): string[] {
+    return mappedGroupsToCreate([{ displayName: String(data.displayName), ...(typeof data.externalId === 'string' ? { externalId: data.externalId } : {}) }], ctx.groups);
   }
 
   private auditRecord(ctx: ConnectorContext, kind: ResourceKind, verb: string, details: Record<string, unknown>, id?: string): AuditRecord {
@@ -313,4 +405,9 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** A new displayName or externalId changes what every member's IdP group leads to. */
+function renamed(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+  return String(before.displayName).toLowerCase() !== String(after.displayName).toLowerCase() || (before.externalId ?? null) !== (after.externalId ?? null);
 }

@@ -8,8 +8,10 @@
 //   links to the one directory user with that value, and to none when several have it. With `never`,
 //   or when no user matches, a username clash is a uniqueness error (409 to the IdP), never a takeover.
 // - Fields the mapping left out (a `keep` rule with nothing to say) are not written; `null` clears.
-// - Dropped by a mapping rule: the linked directory user is disabled (the lifecycle default); skipped:
-//   the directory is left alone.
+// - `active` is the lifecycle's (src/group-sync/lifecycle.service.ts): a new directory user takes the
+//   mapped value, later writes leave it to the lifecycle rules, which also handle a record a mapping
+//   rule drops; a skipped record leaves the directory alone.
+// - A link whose directory user a lifecycle rule deleted or anonymised is frozen until the reason ends.
 import type { DirectoryField, Evaluation, MappedUser } from '@roster/mapping-core';
 import type { IdentityLinking } from '../../connectors/connector-settings';
 
@@ -53,23 +55,22 @@ class Params {
 /**
  * CTEs projecting the record `sourceRefSql` (an SQL expression giving the record's id, e.g. a
  * preceding CTE's column) with parameters numbered from `firstParam`; undefined when nothing is to
- * be written (the mapping skipped the record). `guardSql` must hold for anything to be written: a
+ * be written (the mapping skipped or dropped the record). `guardSql` must hold for anything to be written: a
  * conditional SCIM write that lost a race must not project the state it failed to write.
  */
 export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstParam: number, guardSql = 'true'): Ctes | undefined {
+  const evaluation = p.evaluation;
+  // Dropped by a rule: the lifecycle decides what happens to the directory user; skipped: left alone.
+  if (evaluation.outcome !== 'mapped') return undefined;
   const params = new Params(firstParam);
   const connector = params.add(p.connectorId);
-  const link = `dir_link AS (SELECT user_id FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${sourceRefSql})`;
-  const evaluation = p.evaluation;
-  if (evaluation.outcome !== 'mapped') {
-    if (evaluation.outcome === 'skipped') return undefined;
-    return {
-      sql: `${link}, dir_dropped AS (UPDATE users SET active = false, updated_at = clock_timestamp() WHERE id IN (SELECT user_id FROM dir_link) AND active AND ${guardSql})`,
-      params: params.values,
-    };
-  }
+  // A link whose directory user a lifecycle rule deleted or anonymised is frozen: not written again
+  // until the reason ends (LifecycleService re-projects then).
+  const link = `dir_link AS (SELECT user_id, coalesce(lifecycle_action IN ('delete', 'anonymise'), false) AS frozen
+    FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${sourceRefSql})`;
   const user = evaluation.user;
-  const sets = assignments(user, params, 'u.attributes');
+  // `active` belongs to the lifecycle (LifecycleService) once the user exists: only a new user takes the mapped value.
+  const sets = assignments(user, params, 'u.attributes', undefined, ['active']);
   const insertColumns = ['directory_id', ...fieldEntries(user).map(([field]) => COLUMN[field]), 'attributes'];
   const directory = params.add(p.directoryId);
   const insertValues = [`${directory}::uuid`, ...fieldEntries(user).map(([, value]) => params.add(value)), `${params.add(customSet(user))}::jsonb`];
@@ -91,31 +92,14 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
       link,
       match,
       `dir_updated AS (UPDATE users u SET ${sets.join(', ')}
-         WHERE (u.id IN (SELECT user_id FROM dir_link) OR (NOT EXISTS (SELECT 1 FROM dir_link) AND u.id IN (SELECT id FROM dir_match)))
+         WHERE (u.id IN (SELECT user_id FROM dir_link WHERE NOT frozen) OR (NOT EXISTS (SELECT 1 FROM dir_link WHERE user_id IS NOT NULL OR frozen) AND u.id IN (SELECT id FROM dir_match)))
            AND ${guardSql} RETURNING u.id)`,
       `dir_inserted AS (INSERT INTO users (${insertColumns.join(', ')}) SELECT ${insertValues.join(', ')}
-         WHERE NOT EXISTS (SELECT 1 FROM dir_link) AND NOT EXISTS (SELECT 1 FROM dir_match) AND ${guardSql} ${conflict} RETURNING id)`,
+         WHERE NOT EXISTS (SELECT 1 FROM dir_link WHERE user_id IS NOT NULL OR frozen) AND NOT EXISTS (SELECT 1 FROM dir_match) AND ${guardSql} ${conflict} RETURNING id)`,
       `dir_source AS (INSERT INTO user_sources (connector_id, source_ref, user_id, provenance)
          SELECT ${connector}::uuid, ${sourceRefSql}, id, ${provenance}::jsonb FROM (SELECT id FROM dir_updated UNION ALL SELECT id FROM dir_inserted) projected
          ON CONFLICT (connector_id, source_ref) DO UPDATE SET user_id = EXCLUDED.user_id, provenance = EXCLUDED.provenance, updated_at = clock_timestamp())`,
     ].join(',\n'),
-    params: params.values,
-  };
-}
-
-/**
- * The directory side of a SCIM user's deletion: the link goes, and the directory user is disabled
- * (the lifecycle default) unless another source still feeds it.
- */
-export function unlinkUserCtes(connectorId: string, sourceRefSql: string, firstParam: number): Ctes {
-  const params = new Params(firstParam);
-  const connector = params.add(connectorId);
-  const ref = sourceRefSql;
-  return {
-    sql: `dir_unlinked AS (DELETE FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${ref} RETURNING user_id),
-      dir_disabled AS (UPDATE users u SET active = false, updated_at = clock_timestamp()
-        WHERE u.id IN (SELECT user_id FROM dir_unlinked)
-          AND NOT EXISTS (SELECT 1 FROM user_sources s WHERE s.user_id = u.id AND NOT (s.connector_id = ${connector}::uuid AND s.source_ref = ${ref})))`,
     params: params.values,
   };
 }
@@ -129,8 +113,10 @@ function customSet(user: MappedUser): Record<string, string> {
 }
 
 /** `column = value` for each written field, custom attributes merged (null removes a key). */
-function assignments(user: MappedUser, params: Params, attributes: string, excluded?: string): string[] {
-  const sets = fieldEntries(user).map(([field, value]) => `${COLUMN[field]} = ${excluded ? `${excluded}.${COLUMN[field]}` : params.add(value)}`);
+function assignments(user: MappedUser, params: Params, attributes: string, excluded?: string, skip: DirectoryField[] = []): string[] {
+  const sets = fieldEntries(user)
+    .filter(([field]) => !skip.includes(field))
+    .map(([field, value]) => `${COLUMN[field]} = ${excluded ? `${excluded}.${COLUMN[field]}` : params.add(value)}`);
   const cleared = Object.entries(user.custom)
     .filter(([, v]) => v === null)
     .map(([k]) => k);
