@@ -4,13 +4,15 @@ import { AuditModule } from '../audit/audit.module';
 import { DirectoriesController } from './directories.controller';
 import { DirectoriesRepository } from './directories.repository';
 import { DirectoriesService } from './directories.service';
+import { DirectoryGroupsController } from './directory-groups.controller';
+import { DirectoryGroupsService } from './directory-groups.service';
 import { DirectoryUsersController } from './directory-users.controller';
 import { DirectoryUsersService } from './directory-users.service';
 
 @Module({
-  controllers: [DirectoriesController, DirectoryUsersController],
+  controllers: [DirectoriesController, DirectoryGroupsController, DirectoryUsersController],
   exports: [DirectoriesRepository, DirectoriesService],
   imports: [AdminAuthModule, AuditModule],
-  providers: [DirectoriesRepository, DirectoriesService, DirectoryUsersService],
+  providers: [DirectoriesRepository, DirectoriesService, DirectoryGroupsService, DirectoryUsersService],
 })
 export class DirectoryModule {}
