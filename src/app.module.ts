@@ -7,6 +7,7 @@ import { databaseConfig } from './config/database.config';
 import { ConnectorsModule } from './connectors/connectors.module';
 import { DatabaseModule } from './database/database.module';
 import { DirectoryModule } from './directory/directory.module';
+import { GroupSyncModule } from './group-sync/group-sync.module';
 import { HealthModule } from './health/health.module';
 import { MappingModule } from './mapping/mapping.module';
 import { ScimModule } from './scim/scim.module';
@@ -19,6 +20,7 @@ import { ScimModule } from './scim/scim.module';
     ConnectorsModule,
     DatabaseModule,
     DirectoryModule,
+    GroupSyncModule,
     HealthModule,
     MappingModule,
     ScimModule,

@@ -96,6 +96,22 @@ export class ConnectorsService {
     ).finally(() => this.credentials.invalidate(id));
   }
 
+  /**
+   * Sets one key of the connector's settings (undefined removes it) with its audit record, in one
+   * transaction holding the connector's row; the SCIM endpoint sees the change at once.
+   */
+  setSetting<K extends keyof ConnectorSettings>(ctx: AdminContext, id: string, key: K, value: ConnectorSettings[K] | undefined, action: string): Promise<Connector> {
+    return this.connectors.transaction(async (em) => {
+      const current = (await this.connectors.findCredentialsForUpdate(id, em)) ?? notFound(id);
+      const settings: ConnectorSettings = { ...settingsOf(current) };
+      if (value === undefined) delete settings[key];
+      else settings[key] = value;
+      const connector = (await this.connectors.update(id, { settings }, em))!;
+      await this.audit.record({ ...connectorAuditBase(ctx, connector), action, details: { [key]: value ?? null } }, em);
+      return connector;
+    }).finally(() => this.credentials.invalidate(id));
+  }
+
   setEnabled(ctx: AdminContext, id: string, enabled: boolean): Promise<Connector> {
     return this.connectors.transaction(async (em) => {
       const connector = (await this.connectors.update(id, { enabled }, em)) ?? notFound(id);

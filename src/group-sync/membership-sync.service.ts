@@ -11,12 +11,12 @@
 // - Requiring groups makes scope part of the evaluation: leaving every required group is a lifecycle
 //   event (LifecycleService), as is coming back.
 import { Injectable } from '@nestjs/common';
-import { inScope, planMemberships, type Grant, type IdpGroup } from '@roster/group-rules';
+import { inScope, planMemberships, type Grant, type GroupSettings, type IdpGroup, type MembershipPlan } from '@roster/group-rules';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { GRANT_COLUMNS, GrantRow, sourceColumns, toGrant } from './grant-rows';
 import { LifecycleService } from './lifecycle.service';
-import { Link, LINK_COLUMNS, RecordReason, SyncTarget } from './sync-target';
+import { Link, LINK_COLUMNS, Reason, RecordReason, SyncTarget } from './sync-target';
 
 const LISTED = 100;
 
@@ -33,6 +33,15 @@ export interface SyncSummary {
   groupsCreated: string[];
 }
 
+/** One record's change in a preview: memberships granted and revoked, and whether it leaves or returns to scope. */
+export interface PlannedChange {
+  sourceRef: string;
+  userId: string;
+  grant: { group: string; reason: string }[];
+  revoke: { group: string; reason: string }[];
+  scope?: 'leaves' | 'returns';
+}
+
 const NOTHING: SyncSummary = { granted: 0, revoked: 0, groupsCreated: [] };
 
 @Injectable()
@@ -44,54 +53,22 @@ export class MembershipSync {
 
   /** Evaluates the records `sourceRefs` (SCIM user ids) of the connector and applies the result. */
   async sync(em: EntityManager, t: SyncTarget, sourceRefs: readonly string[], options: SyncOptions = {}): Promise<SyncSummary> {
-    const refs = [...new Set(sourceRefs)];
-    if (refs.length === 0) return NOTHING;
-    const links: Link[] = await em.query(
-      `SELECT ${LINK_COLUMNS} FROM user_sources s LEFT JOIN users u ON u.id = s.user_id
-       WHERE s.connector_id = $1 AND s.source_ref = ANY($2::text[]) ORDER BY u.id FOR UPDATE OF s`,
-      [t.connectorId, refs],
-    );
+    const links = await this.links(em, t.connectorId, sourceRefs, true);
     if (links.length === 0) return NOTHING;
-    const userIds = links.map((l) => l.userId).filter((id): id is string => id !== null);
-    if (userIds.length) await em.query(`SELECT 1 FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [userIds]);
     const idpGroups = await this.idpGroupsOf(em, t.connectorId, links.map((l) => l.sourceRef));
-
     const current: Link[] = [];
     for (const link of links) {
-      const groups = idpGroups.get(link.sourceRef) ?? [];
-      const own = options.recordReasons?.has(link.sourceRef)
-        ? options.recordReasons.get(link.sourceRef)!
-        : link.deprovisioned === 'outOfScope'
-          ? null
-          : link.deprovisioned;
-      const outOfScope = !inScope(groups.map((g) => g.displayName), t.settings);
-      const next = own ?? (outOfScope ? 'outOfScope' : null);
+      const next = nextReason(link, idpGroups.get(link.sourceRef) ?? [], t.settings, options);
       current.push(await this.lifecycle.transition(em, t, link, next, { isNew: options.newRecords?.has(link.sourceRef) ?? false }));
     }
 
     const live = current.filter((l) => l.userId !== null);
     if (live.length === 0) return NOTHING;
-    const rows: GrantRow[] = await em.query(`SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = ANY($1::uuid[])`, [
-      live.map((l) => l.userId),
-    ]);
-    const rowOf = new Map<Grant, GrantRow>();
-    const grantsOf = new Map<string, Grant[]>();
-    for (const row of rows) {
-      const grant = toGrant(row);
-      rowOf.set(grant, row);
-      grantsOf.set(row.user_id, [...(grantsOf.get(row.user_id) ?? []), grant]);
-    }
-
+    const { rowOf, grantsOf } = await this.grants(em, live.map((l) => l.userId!));
     const grant: Grant[] = [];
     const revoke: Grant[] = [];
     for (const link of live) {
-      const plan = planMemberships({
-        connectorId: t.connectorId,
-        settings: t.settings,
-        user: { id: link.userId!, isNew: options.newRecords?.has(link.sourceRef) ?? false, deprovisioned: isDeprovisioned(link) },
-        idpGroups: idpGroups.get(link.sourceRef) ?? [],
-        currentGrants: grantsOf.get(link.userId!) ?? [],
-      });
+      const plan = this.plan(t, link, idpGroups, grantsOf, isDeprovisioned(link), options);
       grant.push(...plan.grant);
       revoke.push(...plan.revoke);
     }
@@ -124,6 +101,65 @@ export class MembershipSync {
       em,
     );
     return { granted: grant.length, revoked: revoke.length, groupsCreated: created };
+  }
+
+  /** What `sync` would do to these records under `t.settings`, with reasons; nothing is written. */
+  async preview(em: EntityManager, t: SyncTarget, sourceRefs: readonly string[]): Promise<PlannedChange[]> {
+    const links = await this.links(em, t.connectorId, sourceRefs, false);
+    const idpGroups = await this.idpGroupsOf(em, t.connectorId, links.map((l) => l.sourceRef));
+    const { grantsOf } = await this.grants(em, links.flatMap((l) => (l.userId ? [l.userId] : [])));
+    const changes: PlannedChange[] = [];
+    for (const link of links) {
+      const next = nextReason(link, idpGroups.get(link.sourceRef) ?? [], t.settings, {});
+      const scope = next === 'outOfScope' && link.deprovisioned === null ? 'leaves' : link.deprovisioned === 'outOfScope' && next === null ? 'returns' : undefined;
+      if (!link.userId) continue;
+      const deprovisioned = scope === 'leaves' || (scope === undefined && isDeprovisioned(link));
+      const plan = this.plan(t, link, idpGroups, grantsOf, deprovisioned, {});
+      const outcome = (kind: 'grant' | 'revoke') => plan.explanations.filter((e) => e.outcome === kind).map((e) => ({ group: e.group, reason: e.reason }));
+      const change: PlannedChange = { sourceRef: link.sourceRef, userId: link.userId, grant: outcome('grant'), revoke: outcome('revoke'), ...(scope ? { scope } : {}) };
+      if (change.grant.length || change.revoke.length || scope) changes.push(change);
+    }
+    return changes;
+  }
+
+  private plan(t: SyncTarget, link: Link, idpGroups: Map<string, IdpGroup[]>, grantsOf: Map<string, Grant[]>, deprovisioned: boolean, options: SyncOptions): MembershipPlan {
+    return planMemberships({
+      connectorId: t.connectorId,
+      settings: t.settings,
+      user: { id: link.userId!, isNew: options.newRecords?.has(link.sourceRef) ?? false, deprovisioned },
+      idpGroups: idpGroups.get(link.sourceRef) ?? [],
+      currentGrants: grantsOf.get(link.userId!) ?? [],
+    });
+  }
+
+  /**
+   * The records' links; with `lock`, the links and then their directory users are row-locked in id
+   * order, so concurrent writes touching one user evaluate one after another.
+   */
+  private async links(em: EntityManager, connectorId: string, sourceRefs: readonly string[], lock: boolean): Promise<Link[]> {
+    const refs = [...new Set(sourceRefs)];
+    if (refs.length === 0) return [];
+    const links: Link[] = await em.query(
+      `SELECT ${LINK_COLUMNS} FROM user_sources s WHERE s.connector_id = $1 AND s.source_ref = ANY($2::text[]) ORDER BY s.user_id${lock ? ' FOR UPDATE' : ''}`,
+      [connectorId, refs],
+    );
+    const userIds = links.map((l) => l.userId).filter((id): id is string => id !== null);
+    if (lock && userIds.length) await em.query(`SELECT 1 FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [userIds]);
+    return links;
+  }
+
+  /** Every grant of these users, from every source, with the row behind each. */
+  private async grants(em: EntityManager, userIds: string[]): Promise<{ rowOf: Map<Grant, GrantRow>; grantsOf: Map<string, Grant[]> }> {
+    const rowOf = new Map<Grant, GrantRow>();
+    const grantsOf = new Map<string, Grant[]>();
+    if (userIds.length === 0) return { rowOf, grantsOf };
+    const rows: GrantRow[] = await em.query(`SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = ANY($1::uuid[])`, [userIds]);
+    for (const row of rows) {
+      const grant = toGrant(row);
+      rowOf.set(grant, row);
+      append(grantsOf, row.user_id, grant);
+    }
+    return { rowOf, grantsOf };
   }
 
   /**
@@ -161,9 +197,25 @@ export class MembershipSync {
       [connectorId, refs],
     );
     const byRef = new Map<string, IdpGroup[]>();
-    for (const r of rows) byRef.set(r.ref, [...(byRef.get(r.ref) ?? []), { displayName: r.displayName, ...(r.externalId !== null ? { externalId: r.externalId } : {}) }]);
+    for (const r of rows) append(byRef, r.ref, { displayName: r.displayName, ...(r.externalId !== null ? { externalId: r.externalId } : {}) });
     return byRef;
   }
+}
+
+/** The reason the record's directory user is deprovisioned after this evaluation, or null. */
+function nextReason(link: Link, groups: readonly IdpGroup[], settings: GroupSettings, options: SyncOptions): Reason | null {
+  const own = options.recordReasons?.has(link.sourceRef)
+    ? options.recordReasons.get(link.sourceRef)!
+    : link.deprovisioned === 'outOfScope'
+      ? null
+      : link.deprovisioned;
+  return own ?? (inScope(groups.map((g) => g.displayName), settings) ? null : 'outOfScope');
+}
+
+function append<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Deprovisioned users receive no new grants: a reason in force that was acted on (not kept, held or discarded). */

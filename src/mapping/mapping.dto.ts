@@ -17,7 +17,9 @@ export const MAPPING_EXAMPLE = {
 export class ProjectionJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) connectorId: string;
-  @ApiProperty({ enum: ['running', 'done', 'failed', 'superseded'], description: '`superseded`: a newer mapping change started its own job' })
+  @ApiProperty({ enum: ['mapping', 'groups'], description: '`mapping`: re-projects users after a mapping change; `groups`: re-plans memberships after a group-settings change' })
+  kind: string;
+  @ApiProperty({ enum: ['running', 'done', 'failed', 'superseded'], description: '`superseded`: a newer change started its own job' })
   status: string;
   @ApiProperty({ description: 'Stored users of the connector when the job started', example: 20000 }) total: number;
   @ApiProperty({ example: 12500 }) processed: number;

@@ -1,13 +1,14 @@
 // What a changed mapping does to the directory: a dry run that reports which directory users would
 // change and how (nothing written), and the re-projection itself, in the background, batch by batch,
 // with progress an admin can read. A newer mapping change supersedes a running job.
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CompiledMapping, compileMapping, DirectoryField, evaluate, Evaluation, Mapping } from '@roster/mapping-core';
+import { compileMapping, DirectoryField, evaluate, Evaluation, Mapping } from '@roster/mapping-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { projectUserCtes } from '../directory/projection/user-projection';
+import { ConnectorJob, ConnectorJobs } from '../jobs/connector-jobs';
 import { MembershipSync } from '../group-sync/membership-sync.service';
 import { RecordReason, recordReason, SyncTarget } from '../group-sync/sync-target';
 
@@ -19,16 +20,7 @@ const FIELD_SQL = `u.user_name AS username, u.email, u.display_name AS "displayN
   u.family_name AS "lastName", u.active, u.external_id AS "externalId", u.phone, u.title, u.department, u.manager,
   u.employee_number AS "employeeNumber", u.attributes AS custom`;
 
-export interface ProjectionJob {
-  id: string;
-  connectorId: string;
-  status: 'running' | 'done' | 'failed' | 'superseded';
-  total: number;
-  processed: number;
-  error: string | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
+export type ProjectionJob = ConnectorJob;
 
 export interface DryRunChange {
   scimUserId: string;
@@ -57,22 +49,18 @@ interface Row {
 
 @Injectable()
 export class ReprojectionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Reprojection');
-  /** The job each connector's latest mapping change started; an older job stops at its next batch. */
-  private readonly latest = new Map<string, string>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly jobRunner: ConnectorJobs;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly memberships: MembershipSync,
-  ) {}
+  ) {
+    this.jobRunner = new ConnectorJobs(dataSource, 'mapping', 'change or reset the mapping');
+  }
 
   /** Jobs that were running when the process stopped will not finish: say so. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE projection_jobs SET status = 'failed', error = 'interrupted: Roster stopped while the job ran; change or reset the mapping to run it again', finished_at = clock_timestamp()
-       WHERE status = 'running'`,
-    );
+  onApplicationBootstrap(): Promise<void> {
+    return this.jobRunner.markInterrupted();
   }
 
   async dryRun(connector: Connector, mapping: Mapping): Promise<DryRun> {
@@ -94,40 +82,8 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** Starts re-projecting every stored user of the connector with `mapping`; returns the job at once. */
-  async start(connector: Connector, mapping: Mapping): Promise<ProjectionJob> {
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM scim_users WHERE connector_id = $1`, [connector.id]);
-    const [job] = await this.dataSource.query(
-      `WITH superseded AS (UPDATE projection_jobs SET status = 'superseded', finished_at = clock_timestamp() WHERE connector_id = $1 AND status = 'running')
-       INSERT INTO projection_jobs (connector_id, status, total) VALUES ($1, 'running', $2) RETURNING id`,
-      [connector.id, total],
-    );
-    this.latest.set(connector.id, job.id);
-    const work = this.run(job.id, connector, compileMapping(mapping)).finally(() => this.running.delete(work));
-    this.running.add(work);
-    return this.job(connector.id, job.id) as Promise<ProjectionJob>;
-  }
-
-  async job(connectorId: string, jobId: string): Promise<ProjectionJob | null> {
-    const [job] = await this.dataSource.query(`${JOB_SELECT} WHERE connector_id = $1 AND id::text = $2`, [connectorId, jobId]);
-    return job ?? null;
-  }
-
-  jobs(connectorId: string): Promise<ProjectionJob[]> {
-    return this.dataSource.query(`${JOB_SELECT} WHERE connector_id = $1 ORDER BY started_at DESC LIMIT 20`, [connectorId]);
-  }
-
-  /** Waits for running jobs (tests). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.running]);
-  }
-
-  /** Running jobs stop at their next batch (a committed batch stays); they are marked interrupted at next start. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.latest.clear();
-    await this.settled();
-  }
-
-  private async run(jobId: string, connector: Connector, compiled: CompiledMapping): Promise<void> {
+  start(connector: Connector, mapping: Mapping): Promise<ProjectionJob> {
+    const compiled = compileMapping(mapping);
     const linking = settingsOf(connector).identityLinking ?? 'username';
     const project = async (em: EntityManager, ref: string, evaluation: Evaluation) => {
       const ctes = projectUserCtes({ directoryId: connector.directoryId, connectorId: connector.id, linking, evaluation }, '$1::text', 2);
@@ -143,40 +99,34 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
         if (row) await project(em, ref, evaluate(compiled, { kind: 'scim', resource: row.data }));
       },
     };
-    let after = '00000000-0000-0000-0000-000000000000';
-    try {
-      for (;;) {
-        if (this.latest.get(connector.id) !== jobId) return;
-        // Each batch holds its records' row locks, so a SCIM write to one of them waits and then
-        // projects its own, newer state after this batch.
-        const done = await this.dataSource.transaction(async (em) => {
-          const rows: { id: string; data: Record<string, unknown> }[] = await em.query(
-            `SELECT id, data FROM scim_users WHERE connector_id = $1 AND id > $2 ORDER BY id LIMIT ${BATCH} FOR UPDATE`,
-            [connector.id, after],
-          );
-          const reasons = new Map<string, RecordReason | null>();
-          for (const row of rows) {
-            const evaluation = evaluate(compiled, { kind: 'scim', resource: row.data });
-            reasons.set(row.id, recordReason(evaluation, row.data));
-            await project(em, row.id, evaluation);
-          }
-          // A record a rule now drops (or no longer drops) is a lifecycle event, decided as on a SCIM write.
-          await this.memberships.sync(em, target, [...reasons.keys()], { recordReasons: reasons });
-          if (rows.length) {
-            after = rows[rows.length - 1].id;
-            await em.query(`UPDATE projection_jobs SET processed = processed + $2 WHERE id = $1`, [jobId, rows.length]);
-          }
-          return rows.length < BATCH;
-        });
-        if (done) break;
+    return this.jobRunner.start(connector.id, async (em, rows) => {
+      const reasons = new Map<string, RecordReason | null>();
+      for (const row of rows) {
+        const evaluation = evaluate(compiled, { kind: 'scim', resource: row.data });
+        reasons.set(row.id, recordReason(evaluation, row.data));
+        await project(em, row.id, evaluation);
       }
-      await this.dataSource.query(`UPDATE projection_jobs SET status = 'done', finished_at = clock_timestamp() WHERE id = $1 AND status = 'running'`, [jobId]);
-    } catch (error) {
-      this.logger.error({ msg: 'Re-projection failed', jobId, connectorId: connector.id, err: error });
-      await this.dataSource
-        .query(`UPDATE projection_jobs SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [jobId, String((error as Error).message ?? error)])
-        .catch(() => undefined);
-    }
+      // A record a rule now drops (or no longer drops) is a lifecycle event, decided as on a SCIM write.
+      await this.memberships.sync(em, target, [...reasons.keys()], { recordReasons: reasons });
+    });
+  }
+
+  job(connectorId: string, jobId: string): Promise<ProjectionJob | null> {
+    return this.jobRunner.job(connectorId, jobId);
+  }
+
+  jobs(connectorId: string): Promise<ProjectionJob[]> {
+    return this.jobRunner.list(connectorId);
+  }
+
+  /** Waits for running jobs (tests). */
+  settled(): Promise<void> {
+    return this.jobRunner.settled();
+  }
+
+  /** Running jobs stop at their next batch (a committed batch stays); they are marked interrupted at next start. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.jobRunner.stop();
   }
 
   private async *batches(connectorId: string): AsyncGenerator<Row[]> {
@@ -199,7 +149,6 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
   }
 }
 
-const JOB_SELECT = `SELECT id, connector_id AS "connectorId", status, total, processed, error, started_at AS "startedAt", finished_at AS "finishedAt" FROM projection_jobs`;
 
 /** How one record's directory user would change; undefined when it would not. */
 function describe(row: Row, evaluation: Evaluation): DryRunChange | undefined {
