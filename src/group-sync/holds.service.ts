@@ -72,9 +72,10 @@ export class HoldsService {
         const [user] = await em.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [change.userId]);
         if (!user) continue;
         const decision = decideLifecycle({ type: change.event as LifecycleEventType, connectorId, grants: grants.map((g) => g.grant) }, settings);
-        if (decision.action === 'keep' || decision.action === 'enable') continue;
-        await this.lifecycle.apply(em, target, change.userId, decision, grants, change.event as LifecycleEventType);
-        if (link) await em.query(`UPDATE user_sources SET lifecycle_action = $3 WHERE connector_id = $1 AND source_ref = $2`, [connectorId, change.sourceRef, decision.action]);
+        const action = decision.action === 'enable' ? 'keep' : decision.action;
+        // The settings now say keep: the link must not stay `held` on a decided hold.
+        if (action !== 'keep') await this.lifecycle.apply(em, target, change.userId, decision, grants, change.event as LifecycleEventType);
+        if (link) await em.query(`UPDATE user_sources SET lifecycle_action = $3 WHERE connector_id = $1 AND source_ref = $2`, [connectorId, change.sourceRef, action]);
       }
     });
   }
@@ -99,10 +100,18 @@ export class HoldsService {
     work: (em: EntityManager, held: HeldChange[]) => Promise<void>,
   ): Promise<Hold> {
     return this.dataSource.transaction(async (em) => {
+      // Locks in the order SCIM writes take them: the held records' links and directory users first,
+      // then the brake's. A SCIM write deprovisioning a held user (an IdP deleting a user it deactivated)
+      // holds its rows while it waits for the brake; taking the brake first deadlocked with it.
+      const pending = await this.read(em, connector.id, holdId);
+      if (pending.status !== 'open') throw DomainError.conflict(`Hold ${holdId} was already ${pending.status}`);
+      const locked = await this.lockRecords(em, connector.id, pending.changes!, new Set());
       // The brake's lock: no deprovision joins the hold while it is being decided.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('roster.brake:' || $1))`, [connector.id]);
       const hold = await this.read(em, connector.id, holdId);
       if (hold.status !== 'open') throw DomainError.conflict(`Hold ${holdId} was already ${hold.status}`);
+      // Deprovisions that joined meanwhile held the brake's lock, so their writes have committed.
+      await this.lockRecords(em, connector.id, hold.changes!, locked);
       await work(em, hold.changes!);
       await em.query(`UPDATE deprovisions SET status = $2 WHERE hold_id = $1`, [holdId, status]);
       await em.query(`UPDATE deprovision_holds SET status = $2, decided_at = clock_timestamp(), decided_by = $3 WHERE id = $1`, [holdId, status, ctx.actor]);
@@ -112,6 +121,19 @@ export class HoldsService {
       );
       return this.read(em, connector.id, holdId);
     });
+  }
+
+  /** Row-locks the changes' links, then their directory users, each in id order as SCIM writes do; skips those in `locked`. */
+  private async lockRecords(em: EntityManager, connectorId: string, changes: HeldChange[], locked: Set<string>): Promise<Set<string>> {
+    const fresh = changes.filter((c) => !locked.has(`${c.sourceRef}/${c.userId}`));
+    if (fresh.length) {
+      await em.query(`SELECT 1 FROM user_sources WHERE connector_id = $1 AND source_ref = ANY($2::text[]) ORDER BY user_id FOR UPDATE`, [
+        connectorId,
+        [...new Set(fresh.map((c) => c.sourceRef))],
+      ]);
+      await em.query(`SELECT 1 FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(fresh.map((c) => c.userId))]]);
+    }
+    return new Set([...locked, ...fresh.map((c) => `${c.sourceRef}/${c.userId}`)]);
   }
 
   private async read(em: EntityManager, connectorId: string, holdId: string): Promise<Hold> {

@@ -21,8 +21,13 @@ import { Link, LinkAction, LINK_COLUMNS, Reason, SyncTarget } from './sync-targe
 const SCRUB = `user_name = 'anonymised-' || id, email = NULL, display_name = NULL, given_name = NULL, family_name = NULL,
   external_id = NULL, phone = NULL, title = NULL, department = NULL, manager = NULL, employee_number = NULL, attributes = '{}'`;
 
+/** How long a connector's active-user count serves the brake. */
+const POPULATION_TTL_MS = 10_000;
+
 @Injectable()
 export class LifecycleService {
+  private readonly populations = new Map<string, { active: number; recent: number; until: number }>();
+
   constructor(private readonly audit: AuditService) {}
 
   /** The record's link, row-locked; null when the record feeds no directory user. */
@@ -36,7 +41,10 @@ export class LifecycleService {
     const from = link.deprovisioned;
     if (from === next) return link;
     if (next === null) return this.reactivate(em, t, link);
-    if (from !== null) {
+    // A new reason while another lasts: what was done stands (disabled, deleted, held). When nothing was
+    // done (kept, or an admin discarded the hold), the new reason is judged like a first one, or a user
+    // kept while deactivated would stay active once reactivated out of scope.
+    if (from !== null && link.action !== 'keep' && link.action !== null) {
       await this.setState(em, t.connectorId, link.sourceRef, next, link.action);
       return { ...link, deprovisioned: next };
     }
@@ -152,15 +160,13 @@ export class LifecycleService {
     const [open] = await em.query(`SELECT id FROM deprovision_holds WHERE connector_id = $1 AND status = 'open'`, [t.connectorId]);
     if (open) return open.id;
     // The window starts no earlier than the last decision on a hold: an approved burst is not counted twice.
-    const [{ recent, active }] = await em.query(
-      `SELECT (SELECT count(*)::int FROM deprovisions d WHERE d.connector_id = $1 AND d.status = 'applied'
-                 AND d.created_at > greatest(clock_timestamp() - make_interval(secs => $2),
-                                             coalesce((SELECT max(decided_at) FROM deprovision_holds h WHERE h.connector_id = $1), '-infinity'))) AS recent,
-              (SELECT count(*)::int FROM user_sources s JOIN users u ON u.id = s.user_id WHERE s.connector_id = $1 AND u.active) AS active`,
+    const [{ recent }] = await em.query(
+      `SELECT count(*)::int AS recent FROM deprovisions d WHERE d.connector_id = $1 AND d.status = 'applied'
+         AND d.created_at > greatest(clock_timestamp() - make_interval(secs => $2),
+                                     coalesce((SELECT max(decided_at) FROM deprovision_holds h WHERE h.connector_id = $1), '-infinity'))`,
       [t.connectorId, t.settings.brake.windowSeconds],
     );
-    // Users deprovisioned within the window were active when it opened.
-    const decision = brakeDecision({ settings: t.settings, activeUsersInConnector: active + recent, pendingDeprovisions: recent + 1 });
+    const decision = brakeDecision({ settings: t.settings, activeUsersInConnector: await this.population(em, t.connectorId, recent), pendingDeprovisions: recent + 1 });
     if (!decision.hold) return null;
     const [hold] = await em.query(`INSERT INTO deprovision_holds (connector_id, status, reason) VALUES ($1, 'open', $2) RETURNING id`, [t.connectorId, decision.reason]);
     await this.audit.record(
@@ -168,6 +174,20 @@ export class LifecycleService {
       em,
     );
     return hold.id;
+  }
+
+  /**
+   * The connector's users active when the window opened: those active now plus those deprovisioned
+   * within it. Counting a large connector's users on every deprovision would serialise a burst behind
+   * the count, so the count is kept for POPULATION_TTL_MS with the window's deprovisions at that moment.
+   */
+  private async population(em: EntityManager, connectorId: string, recent: number): Promise<number> {
+    const hit = this.populations.get(connectorId);
+    if (hit && hit.until > Date.now()) return hit.active + hit.recent;
+    const [{ active }] = await em.query(`SELECT count(*)::int AS active FROM user_sources s JOIN users u ON u.id = s.user_id WHERE s.connector_id = $1 AND u.active`, [connectorId]);
+    if (this.populations.size >= 10_000) this.populations.clear();
+    this.populations.set(connectorId, { active, recent, until: Date.now() + POPULATION_TTL_MS });
+    return active + recent;
   }
 
   private async setState(em: EntityManager, connectorId: string, sourceRef: string, reason: Reason | null, action: LinkAction | null): Promise<void> {
