@@ -2,6 +2,7 @@
 // to every stored user in the background), reset, and a dry run of a candidate that reports which
 // memberships and users it would touch without writing anything.
 import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { defaultGroupSettings, GroupSettings } from '@roster/group-rules';
 import { DataSource } from 'typeorm';
@@ -10,7 +11,9 @@ import { checkedGroupSettings, settingsOf } from '../connectors/connector-settin
 import { Connector } from '../connectors/connector.entity';
 import { ConnectorsService } from '../connectors/connectors.service';
 import { DomainError } from '../common/domain-error';
+import { reprojectStored } from '../directory/projection/user-projection';
 import { ConnectorJob, ConnectorJobs } from '../jobs/connector-jobs';
+import { MappingService } from '../mapping/mapping.service';
 import { MembershipSync, PlannedChange } from './membership-sync.service';
 import { SyncTarget } from './sync-target';
 
@@ -48,6 +51,7 @@ export class GroupSettingsService implements OnApplicationBootstrap, BeforeAppli
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connectors: ConnectorsService,
     private readonly memberships: MembershipSync,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.jobRunner = new ConnectorJobs(dataSource, 'groups', 'save the group settings again');
   }
@@ -135,7 +139,15 @@ export class GroupSettingsService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private target(connector: Connector, settings: GroupSettings): SyncTarget {
-    return { connectorId: connector.id, directoryId: connector.directoryId, settings, actor: 'admin' };
+    const base = { directoryId: connector.directoryId, connectorId: connector.id, linking: settingsOf(connector).identityLinking ?? 'username' };
+    return {
+      connectorId: connector.id,
+      directoryId: connector.directoryId,
+      settings,
+      actor: 'admin',
+      // MappingModule imports this module, so its service is looked up when needed rather than injected.
+      reproject: async (em, ref) => reprojectStored(em, base, await this.moduleRef.get(MappingService, { strict: false }).compiledFor(connector), ref),
+    };
   }
 }
 

@@ -60,24 +60,31 @@ export class LifecycleService {
     await em.query(`DELETE FROM user_sources WHERE connector_id = $1 AND source_ref = $2`, [t.connectorId, sourceRef]);
     if (!link.userId) return;
     const [other] = await em.query(`SELECT 1 FROM user_sources WHERE user_id = $1 LIMIT 1`, [link.userId]);
-    if (!other) {
-      await this.deprovision(em, t, link.userId, sourceRef, 'deleted', false);
+    if (other) {
+      const revoked = await this.revokeWithdrawn(em, t, link.userId);
+      await this.record(em, t, link.userId, 'directory.user.unlinked', {
+        reason: 'the IdP deleted the record; another connector still feeds this user, so only this connector’s grants go',
+        revoked,
+      });
       return;
     }
-    // Another source still feeds the user: only this connector's group grants go.
-    const grants = await this.grants(em, link.userId);
+    const action = await this.deprovision(em, t, link.userId, sourceRef, 'deleted', false);
+    // A deleted record is in no IdP group any more: what its groups granted goes with it (as for any
+    // deprovisioned user the IdP withdraws groups from), unless the settings keep the user as it is.
+    if (action === 'disable' || action === 'anonymise') await this.revokeWithdrawn(em, t, link.userId);
+  }
+
+  /** Revokes the grants this connector's rules no longer make for a user who is in none of its IdP groups. */
+  private async revokeWithdrawn(em: EntityManager, t: SyncTarget, userId: string): Promise<string[]> {
+    const grants = await this.grants(em, userId);
     const plan = planMemberships({
       connectorId: t.connectorId,
       settings: t.settings,
-      user: { id: link.userId, isNew: false, deprovisioned: true },
+      user: { id: userId, isNew: false, deprovisioned: true },
       idpGroups: [],
       currentGrants: grants.map(({ grant }) => grant),
     });
-    await this.revoke(em, grants, plan.revoke);
-    await this.record(em, t, link.userId, 'directory.user.unlinked', {
-      reason: 'the IdP deleted the record; another connector still feeds this user, so only this connector’s grants go',
-      revoked: plan.revoke.map((g) => g.group),
-    });
+    return this.revoke(em, grants, plan.revoke);
   }
 
   private async reactivate(em: EntityManager, t: SyncTarget, link: Link): Promise<Link> {

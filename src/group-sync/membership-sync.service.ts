@@ -209,7 +209,10 @@ function nextReason(link: Link, groups: readonly IdpGroup[], settings: GroupSett
     : link.deprovisioned === 'outOfScope'
       ? null
       : link.deprovisioned;
-  return own ?? (inScope(groups.map((g) => g.displayName), settings) ? null : 'outOfScope');
+  const out = inScope(groups.map((g) => g.displayName), settings) ? null : 'outOfScope';
+  // A reason the settings keep the user for does nothing: being out of scope, which acts, comes first then.
+  const kept = own === 'deactivated' ? settings.lifecycle.onDeactivate === 'keep' : own === 'dropped' && settings.lifecycle.onDropped === 'keep';
+  return own !== null && out !== null && kept ? out : (own ?? out);
 }
 
 function append<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -4,10 +4,10 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { compileMapping, DirectoryField, evaluate, Evaluation, Mapping } from '@roster/mapping-core';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
-import { projectUserCtes } from '../directory/projection/user-projection';
+import { projectRecord, reprojectStored } from '../directory/projection/user-projection';
 import { ConnectorJob, ConnectorJobs } from '../jobs/connector-jobs';
 import { MembershipSync } from '../group-sync/membership-sync.service';
 import { RecordReason, recordReason, SyncTarget } from '../group-sync/sync-target';
@@ -85,26 +85,20 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
   start(connector: Connector, mapping: Mapping): Promise<ProjectionJob> {
     const compiled = compileMapping(mapping);
     const linking = settingsOf(connector).identityLinking ?? 'username';
-    const project = async (em: EntityManager, ref: string, evaluation: Evaluation) => {
-      const ctes = projectUserCtes({ directoryId: connector.directoryId, connectorId: connector.id, linking, evaluation }, '$1::text', 2);
-      if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [ref, ...ctes.params]);
-    };
+    const base = { directoryId: connector.directoryId, connectorId: connector.id, linking };
     const target: SyncTarget = {
       connectorId: connector.id,
       directoryId: connector.directoryId,
       settings: groupSettingsOf(connector),
       actor: 'admin',
-      reproject: async (em, ref) => {
-        const [row] = await em.query(`SELECT data FROM scim_users WHERE connector_id = $1 AND id = $2`, [connector.id, ref]);
-        if (row) await project(em, ref, evaluate(compiled, { kind: 'scim', resource: row.data }));
-      },
+      reproject: (em, ref) => reprojectStored(em, base, compiled, ref),
     };
     return this.jobRunner.start(connector.id, async (em, rows) => {
       const reasons = new Map<string, RecordReason | null>();
       for (const row of rows) {
         const evaluation = evaluate(compiled, { kind: 'scim', resource: row.data });
         reasons.set(row.id, recordReason(evaluation, row.data));
-        await project(em, row.id, evaluation);
+        await projectRecord(em, { ...base, evaluation }, row.id);
       }
       // A record a rule now drops (or no longer drops) is a lifecycle event, decided as on a SCIM write.
       await this.memberships.sync(em, target, [...reasons.keys()], { recordReasons: reasons });

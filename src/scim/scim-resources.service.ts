@@ -15,12 +15,12 @@ import {
   ScimError,
 } from '@roster/scim-core';
 import { mappedGroupsToCreate } from '@roster/group-rules';
-import { evaluate, Evaluation } from '@roster/mapping-core';
+import { CompiledMapping, evaluate, Evaluation } from '@roster/mapping-core';
 import { EntityManager } from 'typeorm';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
 import { compileFilter, compileOrderBy } from '../directory/filter-sql/filter-sql';
-import { projectUserCtes } from '../directory/projection/user-projection';
+import { projectUserCtes, reprojectStored } from '../directory/projection/user-projection';
 import { ExtraCtes, MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
 import { LifecycleService } from '../group-sync/lifecycle.service';
 import { MembershipSync } from '../group-sync/membership-sync.service';
@@ -79,7 +79,11 @@ export class ScimResourcesService {
   }
 
   private async evaluate(ctx: ConnectorContext, data: JsonObject): Promise<Evaluation> {
-    return evaluate(await this.mappings.compiledFor({ id: ctx.connectorId, idp: ctx.idp, protocol: ctx.protocol }), { kind: 'scim', resource: data });
+    return evaluate(await this.compiled(ctx), { kind: 'scim', resource: data });
+  }
+
+  private compiled(ctx: ConnectorContext): Promise<CompiledMapping> {
+    return this.mappings.compiledFor({ id: ctx.connectorId, idp: ctx.idp, protocol: ctx.protocol });
   }
 
   /** Group sync and lifecycle for this connector, acting for its IdP. */
@@ -90,13 +94,8 @@ export class ScimResourcesService {
       settings: ctx.groups,
       actor: `connector:${ctx.connectorId}`,
       requestId: ctx.requestId,
-      reproject: async (em, ref) => {
-        const row = await this.store.find(em, 'User', ctx.connectorId, ref);
-        if (!row) return;
-        const evaluation = await this.evaluate(ctx, row.data);
-        const ctes = projectUserCtes({ directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking, evaluation }, '$1::text', 2);
-        if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [ref, ...ctes.params]);
-      },
+      reproject: async (em, ref) =>
+        reprojectStored(em, { directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking }, await this.compiled(ctx), ref),
     };
   }
 

@@ -219,7 +219,7 @@ describe('User lifecycle and the mass-deprovisioning brake', () => {
   });
 
   describe('deletion at the IdP (onDelete)', () => {
-    it("'disable' (the default): the directory user is disabled, unlinked, and keeps its memberships", async () => {
+    it("'disable' (the default): the directory user is disabled and unlinked; what the record's IdP groups granted goes with it", async () => {
       const { client, dir } = await connector('okta', 'okta-delete-disable');
       const id = (await createUsers(client, ['dora@example.com']))['dora@example.com'];
       await pushGroup(client, 'Engineering', [id]);
@@ -227,7 +227,7 @@ describe('User lifecycle and the mass-deprovisioning brake', () => {
       await client.delete(`/Users/${id}`).expect(204);
       await client.get(`/Users/${id}`).expect(404);
       expect(await directoryUser(dir, dora.id)).toMatchObject({ username: 'dora@example.com', active: false, sources: [] });
-      expect(await dir.groupNames('dora@example.com')).toEqual(['Engineering']);
+      expect(await dir.groupNames('dora@example.com')).toEqual([]);
       const [disabled] = await audit(client, 'directory.user.disabled');
       expect(disabled).toMatchObject({ targetId: dora.id, details: { event: 'deleted', reason: expect.stringContaining("onDelete: 'disable'") } });
     });
@@ -385,6 +385,13 @@ describe('User lifecycle and the mass-deprovisioning brake', () => {
       const [held] = await holds(guarded);
       expect(held).toMatchObject({ status: 'open', held: 1 });
       expect((await hold(guarded, held.id)).changes).toEqual([expect.objectContaining({ username: 'staffer@example.com', event: 'outOfScope', action: 'disable', status: 'held' })]);
+    });
+    it("a user deleted for leaving scope (onOutOfScope 'delete') comes back when a settings change brings it back in scope", async () => {
+      const { client: c, dir: d } = await connector('okta', 'okta-required-delete', { requiredGroups: ['Staff'], lifecycle: { onOutOfScope: 'delete' } });
+      await createUsers(c, ['zed@example.com']);
+      expect(await d.user('zed@example.com')).toBeUndefined();
+      await setGroupSettings(t, c, { lifecycle: { onOutOfScope: 'delete' } });
+      expect(await d.user('zed@example.com')).toMatchObject({ username: 'zed@example.com', active: true });
     });
   });
 

@@ -12,7 +12,8 @@
 //   mapped value, later writes leave it to the lifecycle rules, which also handle a record a mapping
 //   rule drops; a skipped record leaves the directory alone.
 // - A link whose directory user a lifecycle rule deleted or anonymised is frozen until the reason ends.
-import type { DirectoryField, Evaluation, MappedUser } from '@roster/mapping-core';
+import { evaluate, type CompiledMapping, type DirectoryField, type Evaluation, type MappedUser } from '@roster/mapping-core';
+import type { EntityManager } from 'typeorm';
 import type { IdentityLinking } from '../../connectors/connector-settings';
 
 export interface UserProjection {
@@ -102,6 +103,18 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
     ].join(',\n'),
     params: params.values,
   };
+}
+
+/** Projects one record with `p.evaluation`, in a statement of its own (background jobs, lifecycle). */
+export async function projectRecord(em: EntityManager, p: UserProjection, sourceRef: string): Promise<void> {
+  const ctes = projectUserCtes(p, '$1::text', 2);
+  if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [sourceRef, ...ctes.params]);
+}
+
+/** Projects a record as stored (scim_users), with `compiled`: a user a lifecycle rule had deleted or anonymised comes back. */
+export async function reprojectStored(em: EntityManager, p: Omit<UserProjection, 'evaluation'>, compiled: CompiledMapping, sourceRef: string): Promise<void> {
+  const [row] = await em.query(`SELECT data FROM scim_users WHERE connector_id = $1 AND id::text = $2`, [p.connectorId, sourceRef]);
+  if (row) await projectRecord(em, { ...p, evaluation: evaluate(compiled, { kind: 'scim', resource: row.data }) }, sourceRef);
 }
 
 function fieldEntries(user: MappedUser): [DirectoryField, unknown][] {
