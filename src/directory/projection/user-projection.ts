@@ -93,7 +93,10 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
       link,
       match,
       `dir_updated AS (UPDATE users u SET ${sets.join(', ')}
-         WHERE (u.id IN (SELECT user_id FROM dir_link WHERE NOT frozen) OR (NOT EXISTS (SELECT 1 FROM dir_link WHERE user_id IS NOT NULL OR frozen) AND u.id IN (SELECT id FROM dir_match)))
+         -- One id as a scalar (dir_link and dir_match have at most one row): a primary-key probe. An OR of
+         -- IN-subqueries here made Postgres scan every directory user on every write.
+         WHERE u.id = coalesce((SELECT user_id FROM dir_link WHERE NOT frozen),
+                               (SELECT id FROM dir_match WHERE NOT EXISTS (SELECT 1 FROM dir_link WHERE user_id IS NOT NULL OR frozen)))
            AND ${guardSql} RETURNING u.id)`,
       `dir_inserted AS (INSERT INTO users (${insertColumns.join(', ')}) SELECT ${insertValues.join(', ')}
          WHERE NOT EXISTS (SELECT 1 FROM dir_link WHERE user_id IS NOT NULL OR frozen) AND NOT EXISTS (SELECT 1 FROM dir_match) AND ${guardSql} ${conflict} RETURNING id)`,
