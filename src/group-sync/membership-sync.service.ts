@@ -4,8 +4,11 @@
 // the caller's transaction. Decisions:
 // - Only the users a write touches are evaluated: adding 1,000 members to a 100,000-member group
 //   evaluates 1,000 users, whatever the group's size.
-// - The users' directory rows are locked in id order first, so concurrent writes touching one user
-//   evaluate one after another and never interleave their plans.
+// - No lock is taken on the users evaluated: every grant belongs to one source (an IdP group, a
+//   default rule), a connector revokes only its own, and writes changing one IdP group's members
+//   already take turns on that group's row lock; rows are inserted with ON CONFLICT DO NOTHING. A
+//   record whose lifecycle state changes is row-locked and read again first, so two writes never
+//   apply one transition twice.
 // - A user's IdP groups are the connector's SCIM groups it is a direct member of (IdPs push groups
 //   flat; a member that is a group grants nothing to its members).
 // - Requiring groups makes scope part of the evaluation: leaving every required group is a lifecycle
@@ -42,6 +45,19 @@ export interface PlannedChange {
   scope?: 'leaves' | 'returns';
 }
 
+interface IdpGroupRow {
+  ref: string;
+  displayName: string;
+  externalId: string | null;
+}
+
+/** The connector's SCIM groups records $2 (SCIM user ids) are direct members of. */
+const IDP_GROUPS_SQL = `SELECT m.member_id::text AS ref, g.display_name AS "displayName", g.external_id AS "externalId"
+  FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
+  WHERE m.connector_id = $1 AND m.member_id = ANY($2::text[]::uuid[]) AND m.member_type = 'User'`;
+
+const idpGroup = (r: IdpGroupRow): IdpGroup => ({ displayName: r.displayName, ...(r.externalId !== null ? { externalId: r.externalId } : {}) });
+
 const NOTHING: SyncSummary = { granted: 0, revoked: 0, groupsCreated: [] };
 
 @Injectable()
@@ -53,18 +69,32 @@ export class MembershipSync {
 
   /** Evaluates the records `sourceRefs` (SCIM user ids) of the connector and applies the result. */
   async sync(em: EntityManager, t: SyncTarget, sourceRefs: readonly string[], options: SyncOptions = {}): Promise<SyncSummary> {
-    const links = await this.links(em, t.connectorId, sourceRefs, true);
+    const { links, idpGroups, rowOf, grantsOf } = await this.state(em, t.connectorId, sourceRefs);
     if (links.length === 0) return NOTHING;
-    const idpGroups = await this.idpGroupsOf(em, t.connectorId, links.map((l) => l.sourceRef));
     const current: Link[] = [];
+    const transitioned: string[] = [];
     for (const link of links) {
-      const next = nextReason(link, idpGroups.get(link.sourceRef) ?? [], t.settings, options);
-      current.push(await this.lifecycle.transition(em, t, link, next, { isNew: options.newRecords?.has(link.sourceRef) ?? false }));
+      const groups = idpGroups.get(link.sourceRef) ?? [];
+      if (nextReason(link, groups, t.settings, options) === link.deprovisioned) {
+        current.push(link);
+        continue;
+      }
+      const locked = await this.lifecycle.link(em, t.connectorId, link.sourceRef);
+      if (!locked) continue;
+      const next = nextReason(locked, groups, t.settings, options);
+      const after = await this.lifecycle.transition(em, t, locked, next, { isNew: options.newRecords?.has(link.sourceRef) ?? false });
+      current.push(after);
+      if (after.userId) transitioned.push(after.userId);
+    }
+    // A transition may have stripped memberships: those users' grants are read again.
+    if (transitioned.length) {
+      const again = await this.grants(em, transitioned);
+      for (const id of transitioned) grantsOf.set(id, again.grantsOf.get(id) ?? []);
+      for (const [grant, row] of again.rowOf) rowOf.set(grant, row);
     }
 
     const live = current.filter((l) => l.userId !== null);
     if (live.length === 0) return NOTHING;
-    const { rowOf, grantsOf } = await this.grants(em, live.map((l) => l.userId!));
     const grant: Grant[] = [];
     const revoke: Grant[] = [];
     for (const link of live) {
@@ -105,9 +135,7 @@ export class MembershipSync {
 
   /** What `sync` would do to these records under `t.settings`, with reasons; nothing is written. */
   async preview(em: EntityManager, t: SyncTarget, sourceRefs: readonly string[]): Promise<PlannedChange[]> {
-    const links = await this.links(em, t.connectorId, sourceRefs, false);
-    const idpGroups = await this.idpGroupsOf(em, t.connectorId, links.map((l) => l.sourceRef));
-    const { grantsOf } = await this.grants(em, links.flatMap((l) => (l.userId ? [l.userId] : [])));
+    const { links, idpGroups, grantsOf } = await this.state(em, t.connectorId, sourceRefs);
     const changes: PlannedChange[] = [];
     for (const link of links) {
       const next = nextReason(link, idpGroups.get(link.sourceRef) ?? [], t.settings, {});
@@ -133,19 +161,35 @@ export class MembershipSync {
   }
 
   /**
-   * The records' links; with `lock`, the links and then their directory users are row-locked in id
-   * order, so concurrent writes touching one user evaluate one after another.
+   * The records' links, their IdP groups and their users' grants, read in ONE statement: one snapshot.
+   * Read apart, a concurrent write adding the user to another IdP group could commit in between, and
+   * its grant would be seen without the IdP membership behind it, and revoked as stale.
    */
-  private async links(em: EntityManager, connectorId: string, sourceRefs: readonly string[], lock: boolean): Promise<Link[]> {
+  private async state(
+    em: EntityManager,
+    connectorId: string,
+    sourceRefs: readonly string[],
+  ): Promise<{ links: Link[]; idpGroups: Map<string, IdpGroup[]>; rowOf: Map<Grant, GrantRow>; grantsOf: Map<string, Grant[]> }> {
     const refs = [...new Set(sourceRefs)];
-    if (refs.length === 0) return [];
-    const links: Link[] = await em.query(
-      `SELECT ${LINK_COLUMNS} FROM user_sources s WHERE s.connector_id = $1 AND s.source_ref = ANY($2::text[]) ORDER BY s.user_id${lock ? ' FOR UPDATE' : ''}`,
+    const rowOf = new Map<Grant, GrantRow>();
+    const grantsOf = new Map<string, Grant[]>();
+    const idpGroups = new Map<string, IdpGroup[]>();
+    if (refs.length === 0) return { links: [], idpGroups, rowOf, grantsOf };
+    const [state]: { links: Link[]; idp: IdpGroupRow[]; grants: GrantRow[] }[] = await em.query(
+      `WITH links AS (SELECT ${LINK_COLUMNS} FROM user_sources s WHERE s.connector_id = $1 AND s.source_ref = ANY($2::text[]))
+       SELECT (SELECT coalesce(jsonb_agg(l), '[]') FROM links l) AS links,
+              (SELECT coalesce(jsonb_agg(i), '[]') FROM (${IDP_GROUPS_SQL}) i) AS idp,
+              (SELECT coalesce(jsonb_agg(x), '[]') FROM (SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id
+                                                        WHERE ms.user_id IN (SELECT "userId" FROM links)) x) AS grants`,
       [connectorId, refs],
     );
-    const userIds = links.map((l) => l.userId).filter((id): id is string => id !== null);
-    if (lock && userIds.length) await em.query(`SELECT 1 FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [userIds]);
-    return links;
+    for (const r of state.idp) append(idpGroups, r.ref, idpGroup(r));
+    for (const row of state.grants) {
+      const grant = toGrant(row);
+      rowOf.set(grant, row);
+      append(grantsOf, row.user_id, grant);
+    }
+    return { links: state.links, idpGroups, rowOf, grantsOf };
   }
 
   /** Every grant of these users, from every source, with the row behind each. */
@@ -190,16 +234,12 @@ export class MembershipSync {
 
   /** Each record's IdP groups: the connector's SCIM groups it is a direct member of. */
   async idpGroupsOf(em: EntityManager, connectorId: string, refs: string[]): Promise<Map<string, IdpGroup[]>> {
-    const rows: { ref: string; displayName: string; externalId: string | null }[] = await em.query(
-      `SELECT m.member_id::text AS ref, g.display_name AS "displayName", g.external_id AS "externalId"
-       FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-       WHERE m.connector_id = $1 AND m.member_id = ANY($2::uuid[]) AND m.member_type = 'User'`,
-      [connectorId, refs],
-    );
+    const rows: IdpGroupRow[] = await em.query(IDP_GROUPS_SQL, [connectorId, refs]);
     const byRef = new Map<string, IdpGroup[]>();
-    for (const r of rows) append(byRef, r.ref, { displayName: r.displayName, ...(r.externalId !== null ? { externalId: r.externalId } : {}) });
+    for (const r of rows) append(byRef, r.ref, idpGroup(r));
     return byRef;
   }
+
 }
 
 /** The reason the record's directory user is deprovisioned after this evaluation, or null. */
