@@ -16,6 +16,7 @@ import { brakeDecision } from '@roster/group-rules';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { GRANT_COLUMNS, GrantRow, toGrant } from './grant-rows';
+import { deleteGrants } from './membership-sync.service';
 import { Link, LinkAction, LINK_COLUMNS, Reason, SyncTarget } from './sync-target';
 
 const SCRUB = `user_name = 'anonymised-' || id, email = NULL, display_name = NULL, given_name = NULL, family_name = NULL,
@@ -153,7 +154,7 @@ export class LifecycleService {
   /** Deletes the rows of `revoke` (grants out of `grants`); returns the group names. */
   private async revoke(em: EntityManager, grants: { grant: Grant; row: GrantRow }[], revoke: Grant[]): Promise<string[]> {
     const ids = grants.filter(({ grant }) => revoke.includes(grant)).map(({ row }) => row.id);
-    if (ids.length) await em.query(`DELETE FROM memberships WHERE id = ANY($1::bigint[])`, [ids]);
+    if (ids.length) await deleteGrants(em, ids);
     return revoke.map((g) => g.group);
   }
 

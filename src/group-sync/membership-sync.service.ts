@@ -14,9 +14,10 @@
 // - Requiring groups makes scope part of the evaluation: leaving every required group is a lifecycle
 //   event (LifecycleService), as is coming back.
 import { Injectable } from '@nestjs/common';
-import { inScope, planMemberships, type Grant, type GroupSettings, type IdpGroup, type MembershipPlan } from '@roster/group-rules';
+import { grantedGroups, inScope, planMemberships, type Grant, type GroupSettings, type IdpGroup, type MembershipPlan } from '@roster/group-rules';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { isUuid } from '../common/uuid';
 import { GRANT_COLUMNS, GrantRow, sourceColumns, toGrant } from './grant-rows';
 import { LifecycleService } from './lifecycle.service';
 import { Link, LINK_COLUMNS, Reason, RecordReason, SyncTarget } from './sync-target';
@@ -114,7 +115,7 @@ export class MembershipSync {
         [t.directoryId, grant.map((g) => ids.get(g.group.toLowerCase())), grant.map((g) => g.userId), cols.map((c) => c.kind), cols.map((c) => c.connectorId), cols.map((c) => c.ref)],
       );
     }
-    if (revoke.length) await em.query(`DELETE FROM memberships WHERE id = ANY($1::bigint[])`, [revoke.map((g) => rowOf.get(g)!.id)]);
+    if (revoke.length) await deleteGrants(em, revoke.map((g) => rowOf.get(g)!.id));
 
     const describe = (g: Grant) => ({ userId: g.userId, group: g.group, source: g.source });
     await this.audit.record(
@@ -131,6 +132,62 @@ export class MembershipSync {
       em,
     );
     return { granted: grant.length, revoked: revoke.length, groupsCreated: created };
+  }
+
+  /**
+   * A group's members changed and nothing else about it (Okta's and Entra's membership PATCHes):
+   * joining can only add the grants this IdP group gives, the same ones for every member, so the
+   * records that are members now receive them in one set statement, without evaluating each user.
+   * Records that left are evaluated in full (`sync`), as is everyone when required groups make a
+   * membership a question of scope.
+   */
+  async membersChanged(em: EntityManager, t: SyncTarget, group: { id: string } & IdpGroup, sourceRefs: readonly string[]): Promise<void> {
+    const refs = recordIds(sourceRefs);
+    if (refs.length === 0) return;
+    if (t.settings.requiredGroups.length > 0) {
+      await this.sync(em, t, refs);
+      return;
+    }
+    const targets = grantedGroups(group, t.settings);
+    // Which of the records are members now (after the write): index probes, whatever the group's size.
+    const present: { ref: string }[] = await em.query(
+      `SELECT member_id::text AS ref FROM scim_group_members WHERE group_id = $1 AND member_id = ANY($2::uuid[])`,
+      [group.id, refs],
+    );
+    const members = present.map((p) => p.ref);
+    const gone = refs.filter((ref) => !members.includes(ref));
+    const { ids, created } = await this.ensureGroups(em, t.directoryId, members.length ? targets : []);
+    // Deprovisioned users receive nothing new (see isDeprovisioned).
+    const granted: unknown[] =
+      targets.length && members.length
+        ? await em.query(
+            `INSERT INTO memberships (directory_id, group_id, user_id, source_kind, source_connector_id, source_ref)
+             SELECT $1, t.id, s.user_id, 'connector', $2, $3
+             FROM user_sources s CROSS JOIN unnest($5::uuid[]) AS t(id)
+             WHERE s.connector_id = $2 AND s.source_ref = ANY($4::text[]) AND s.user_id IS NOT NULL
+               AND NOT (s.deprovisioned IS NOT NULL AND s.lifecycle_action IN ('disable', 'anonymise', 'delete'))
+             ON CONFLICT DO NOTHING
+             RETURNING 1`,
+            [t.directoryId, t.connectorId, group.displayName, members, targets.map((g) => ids.get(g.toLowerCase()))],
+          )
+        : [];
+    // Records that left the group: each is evaluated in full, which revokes what the group granted
+    // (except in never-remove groups) along with anything else no longer due.
+    if (gone.length) await this.sync(em, t, gone);
+    if (granted.length === 0) return;
+    await this.audit.record(
+      {
+        actor: t.actor,
+        action: 'directory.memberships.changed',
+        requestId: t.requestId,
+        connectorId: t.connectorId,
+        directoryId: t.directoryId,
+        targetType: 'directory',
+        targetId: t.directoryId,
+        details: { idpGroup: group.displayName, granted: granted.length, groupsCreated: created, groups: targets },
+      },
+      em,
+    );
   }
 
   /** What `sync` would do to these records under `t.settings`, with reasons; nothing is written. */
@@ -170,7 +227,7 @@ export class MembershipSync {
     connectorId: string,
     sourceRefs: readonly string[],
   ): Promise<{ links: Link[]; idpGroups: Map<string, IdpGroup[]>; rowOf: Map<Grant, GrantRow>; grantsOf: Map<string, Grant[]> }> {
-    const refs = [...new Set(sourceRefs)];
+    const refs = recordIds(sourceRefs);
     const rowOf = new Map<Grant, GrantRow>();
     const grantsOf = new Map<string, Grant[]>();
     const idpGroups = new Map<string, IdpGroup[]>();
@@ -179,8 +236,8 @@ export class MembershipSync {
       `WITH links AS (SELECT ${LINK_COLUMNS} FROM user_sources s WHERE s.connector_id = $1 AND s.source_ref = ANY($2::text[]))
        SELECT (SELECT coalesce(jsonb_agg(l), '[]') FROM links l) AS links,
               (SELECT coalesce(jsonb_agg(i), '[]') FROM (${IDP_GROUPS_SQL}) i) AS idp,
-              (SELECT coalesce(jsonb_agg(x), '[]') FROM (SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id
-                                                        WHERE ms.user_id IN (SELECT "userId" FROM links)) x) AS grants`,
+              (SELECT coalesce(jsonb_agg(x), '[]') FROM links l CROSS JOIN LATERAL (
+                 SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = l."userId" OFFSET 0) x) AS grants`,
       [connectorId, refs],
     );
     for (const r of state.idp) append(idpGroups, r.ref, idpGroup(r));
@@ -253,6 +310,16 @@ function nextReason(link: Link, groups: readonly IdpGroup[], settings: GroupSett
   // A reason the settings keep the user for does nothing: being out of scope, which acts, comes first then.
   const kept = own === 'deactivated' ? settings.lifecycle.onDeactivate === 'keep' : own === 'dropped' && settings.lifecycle.onDropped === 'keep';
   return own !== null && out !== null && kept ? out : (own ?? out);
+}
+
+/** Deletes membership rows (grants) by id. */
+export async function deleteGrants(em: EntityManager, ids: string[]): Promise<void> {
+  await em.query(`DELETE FROM memberships WHERE id = ANY($1::bigint[])`, [ids]);
+}
+
+/** Distinct SCIM user ids, lower-cased; a member value that is no uuid names no record. */
+function recordIds(refs: readonly string[]): string[] {
+  return [...new Set(refs.filter(isUuid).map((r) => r.toLowerCase()))];
 }
 
 function append<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -99,9 +99,19 @@ export class ScimResourcesService {
     };
   }
 
-  /** Members (SCIM user ids) whose directory memberships a group write may change. */
-  private async syncMembers(tx: EntityManager, ctx: ConnectorContext, memberIds: Iterable<string>): Promise<void> {
-    await this.memberships.sync(tx, this.target(ctx), [...memberIds]);
+  /**
+   * The directory side of a group write: `memberIds` (SCIM user ids) are the members it added or
+   * removed. A renamed group changes what every member's membership grants, so each member is
+   * evaluated in full; otherwise only this group's grants change.
+   */
+  private async syncMembers(tx: EntityManager, ctx: ConnectorContext, group: { id: string; data: JsonObject }, memberIds: Iterable<string>, renamedGroup = false): Promise<void> {
+    if (renamedGroup) {
+      await this.memberships.sync(tx, this.target(ctx), [...memberIds]);
+      return;
+    }
+    const { displayName, externalId } = group.data;
+    const idpGroup = { id: group.id, displayName: String(displayName), ...(typeof externalId === 'string' ? { externalId } : {}) };
+    await this.memberships.membersChanged(tx, this.target(ctx), idpGroup, [...memberIds]);
   }
 
   async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
@@ -131,7 +141,7 @@ export class ScimResourcesService {
       const { unknown } = await this.store.addMembers(tx, ctx.connectorId, row.id, members);
       await this.record(tx, ctx, kind, 'created', row.id, { warnings, unknownMembers: unknown });
       await this.memberships.ensureGroups(tx, ctx.directoryId, importGroups);
-      await this.syncMembers(tx, ctx, members.map((m) => m.value));
+      await this.syncMembers(tx, ctx, row, members.map((m) => m.value));
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
@@ -156,9 +166,10 @@ export class ScimResourcesService {
       const row = await this.store.update(tx, kind.type, current, kind.columns(data), data);
       await this.record(tx, ctx, kind, 'replaced', row.id, { warnings, unknownMembers });
       const after = new Set(members.map((m) => m.value.toLowerCase()));
-      const affected = renamed(current.data, data) ? [...before, ...after] : [...before.filter((id) => !after.has(id)), ...[...after].filter((id) => !before.includes(id))];
+      const rename = renamed(current.data, data);
+      const affected = rename ? [...before, ...after] : [...before.filter((id) => !after.has(id)), ...[...after].filter((id) => !before.includes(id))];
       await this.memberships.ensureGroups(tx, ctx.directoryId, this.importedGroups(ctx, data));
-      await this.syncMembers(tx, ctx, affected);
+      await this.syncMembers(tx, ctx, row, affected, rename);
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
@@ -188,11 +199,12 @@ export class ScimResourcesService {
       if (row !== current) {
         await this.record(tx, ctx, kind, 'patched', row.id, { warnings: result.warnings, unknownMembers, operations: request });
       }
-      if (result.changed && renamed(current.data, data)) {
+      const rename = result.changed && renamed(current.data, data);
+      if (rename) {
         for (const id of await this.store.userMemberIds(tx, current.id)) affected.add(id);
         await this.memberships.ensureGroups(tx, ctx.directoryId, this.importedGroups(ctx, data));
       }
-      await this.syncMembers(tx, ctx, affected);
+      await this.syncMembers(tx, ctx, row, affected, rename);
       return this.renderOne(tx, ctx, kind, row, needs);
     });
   }
@@ -240,7 +252,7 @@ export class ScimResourcesService {
       if (kind.type === 'User') await this.lifecycle.deleted(tx, this.target(ctx), current.id);
       await this.store.delete(tx, kind.type, ctx.connectorId, current.id);
       await this.record(tx, ctx, kind, 'deleted', current.id, {});
-      await this.syncMembers(tx, ctx, members);
+      if (kind.type === 'Group') await this.syncMembers(tx, ctx, current, members);
     });
   }
 

@@ -4,7 +4,7 @@
 export * from './settings';
 export { validateGroupSettings, type SettingsError, type SettingsValidation } from './validate';
 export type { DefaultRule, Grant, GroupSourceKind, IdpGroup, Source } from './grants';
-export { mappedGroupsToCreate } from './rules';
+export { grantedGroups, mappedGroupsToCreate } from './rules';
 export { planMemberships, type MembershipPlan, type PlanExplanation, type PlanInput, type PlanOutcome, type PlanUser } from './plan';
 export { explainMembership, type ConnectorContext, type MembershipReason } from './explain';
 export { decideLifecycle, inScope, type LifecycleAction, type LifecycleDecision, type LifecycleEvent, type LifecycleEventType } from './lifecycle';

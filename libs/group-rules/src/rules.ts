@@ -62,3 +62,12 @@ export function mappedGroupsToCreate(idpGroups: readonly IdpGroup[], settings: G
   const targets = idpGroups.flatMap((idpGroup) => ruleTargets(idpGroup, settings, 'IdP group'));
   return distinctGroups(targets.map((t) => t.group).filter((group) => assignRefusal(group, settings) === undefined));
 }
+
+/**
+ * The directory groups membership of `idpGroup` grants under the strategy, after onlyAssign and
+ * neverAssign: what planMemberships grants for it, the same for every member.
+ */
+export function grantedGroups(idpGroup: IdpGroup, settings: GroupSettings): string[] {
+  return distinctGroups(ruleTargets(idpGroup, settings, 'IdP group').map((t) => t.group).filter((group) => assignRefusal(group, settings) === undefined));
+}
+

@@ -56,6 +56,11 @@ export class GroupSync1763910000000 implements MigrationInterface {
     // only cost a lookup per row of every 1,000-member grant.
     await q.query(`ALTER TABLE memberships DROP CONSTRAINT fk_memberships_directory`);
 
+    // Group pushes add memberships by the thousand: analyse early, as for the SCIM tables.
+    for (const table of ['memberships', 'user_sources', 'users']) {
+      await q.query(`ALTER TABLE ${table} SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 500)`);
+    }
+
     await q.query(`ALTER TABLE projection_jobs ADD COLUMN kind text NOT NULL DEFAULT 'mapping' CONSTRAINT ck_projection_jobs_kind CHECK (kind IN ('mapping', 'groups'))`);
   }
 
