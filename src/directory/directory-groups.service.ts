@@ -13,6 +13,7 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation } from '../common/pg-errors';
 import { AdminContext } from '../common/request-context';
+import { containsPattern, pageSql } from '../common/page-query';
 import { isUuid } from '../common/uuid';
 import { DirectoriesService } from './directories.service';
 import {
@@ -77,14 +78,6 @@ function withGrants<T extends { grants: GrantDto[] }>(row: WithGrantRows<T>): T 
   return { ...row, grants: row.grants.map(toGrant) } as T;
 }
 
-function containing(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function page(query: { limit?: number; offset?: number }): string {
-  return `OFFSET ${query.offset ?? 0} LIMIT ${query.limit ?? 50}`;
-}
-
 type RowLock = '' | 'FOR KEY SHARE' | 'FOR UPDATE';
 
 @Injectable()
@@ -100,12 +93,12 @@ export class DirectoryGroupsService {
     const params: unknown[] = [directoryId];
     let condition = 'g.directory_id = $1';
     if (query.q) {
-      params.push(containing(query.q));
+      params.push(containsPattern(query.q));
       condition += ' AND lower(g.display_name) LIKE $2';
     }
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM groups g WHERE ${condition}`, params);
     const groups: DirectoryGroupDto[] = await this.dataSource.query(
-      `SELECT ${GROUP}, ${MEMBER_COUNT} FROM (SELECT * FROM groups g WHERE ${condition} ${ORDER_GROUPS} ${page(query)}) g ${ORDER_GROUPS}`,
+      `SELECT ${GROUP}, ${MEMBER_COUNT} FROM (SELECT * FROM groups g WHERE ${condition} ${ORDER_GROUPS} ${pageSql(query)}) g ${ORDER_GROUPS}`,
       params,
     );
     return { total, groups };
@@ -132,13 +125,13 @@ export class DirectoryGroupsService {
     const params: unknown[] = [groupId];
     let condition = 'EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = $1 AND m.user_id = u.id)';
     if (query.q) {
-      params.push(containing(query.q));
+      params.push(containsPattern(query.q));
       condition += ' AND (lower(u.user_name) LIKE $2 OR lower(u.email) LIKE $2)';
     }
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM users u WHERE ${condition}`, params);
     const rows: WithGrantRows<GroupMemberDto>[] = await this.dataSource.query(
       `SELECT u.id AS "userId", u.user_name AS username, u.display_name AS "displayName", u.email, u.active, ${grantsSql('$1', 'u.id')}
-       FROM (SELECT * FROM users u WHERE ${condition} ${ORDER_USERS} ${page(query)}) u ${ORDER_USERS}`,
+       FROM (SELECT * FROM users u WHERE ${condition} ${ORDER_USERS} ${pageSql(query)}) u ${ORDER_USERS}`,
       params,
     );
     return { total, members: rows.map((row) => withGrants<GroupMemberDto>(row)) };
@@ -150,12 +143,12 @@ export class DirectoryGroupsService {
     const params: unknown[] = [userId];
     let condition = 'EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = $1 AND m.group_id = g.id)';
     if (query.q) {
-      params.push(containing(query.q));
+      params.push(containsPattern(query.q));
       condition += ' AND lower(g.display_name) LIKE $2';
     }
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM groups g WHERE ${condition}`, params);
     const rows: WithGrantRows<UserGroupDto>[] = await this.dataSource.query(
-      `SELECT ${GROUP}, ${grantsSql('g.id', '$1')} FROM (SELECT * FROM groups g WHERE ${condition} ${ORDER_GROUPS} ${page(query)}) g ${ORDER_GROUPS}`,
+      `SELECT ${GROUP}, ${grantsSql('g.id', '$1')} FROM (SELECT * FROM groups g WHERE ${condition} ${ORDER_GROUPS} ${pageSql(query)}) g ${ORDER_GROUPS}`,
       params,
     );
     return { total, groups: rows.map((row) => withGrants<UserGroupDto>(row)) };

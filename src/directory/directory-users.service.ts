@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { containsPattern, pageSql } from '../common/page-query';
 import { isUuid } from '../common/uuid';
 import { DirectoriesService } from './directories.service';
 import { DirectoryUserDto, DirectoryUserPageDto, ListDirectoryUsersQuery } from './directory-users.dto';
@@ -30,7 +31,7 @@ export class DirectoryUsersService {
     const params: unknown[] = [directoryId];
     const where = ['u.directory_id = $1'];
     if (query.q) {
-      params.push(`%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      params.push(containsPattern(query.q));
       where.push(`(lower(u.user_name) LIKE $${params.length} OR lower(u.email) LIKE $${params.length} OR lower(u.display_name) LIKE $${params.length})`);
     }
     if (query.active !== undefined) {
@@ -40,7 +41,7 @@ export class DirectoryUsersService {
     const condition = where.join(' AND ');
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM users u WHERE ${condition}`, params);
     const users: DirectoryUserDto[] = await this.dataSource.query(
-      `SELECT page.* FROM (${SELECT} WHERE ${condition} ORDER BY lower(u.user_name), u.id OFFSET ${query.offset ?? 0} LIMIT ${query.limit ?? 50}) page`,
+      `SELECT page.* FROM (${SELECT} WHERE ${condition} ORDER BY lower(u.user_name), u.id ${pageSql(query)}) page`,
       params,
     );
     return { total, users };
