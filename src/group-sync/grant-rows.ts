@@ -3,6 +3,7 @@
 // group's displayName), a connector's default-groups rule (ref = newUsers | allUsers), an LDAP group,
 // or an admin (no connector, empty ref).
 import type { DefaultRule, Grant, Source } from '@roster/group-rules';
+import type { EntityManager } from 'typeorm';
 
 export type SourceKind = 'connector' | 'ldap' | 'default_rule' | 'admin';
 
@@ -48,4 +49,9 @@ export function sourceColumns(source: Source): { kind: SourceKind; connectorId: 
     case 'admin':
       return { kind: 'admin', connectorId: null, ref: '' };
   }
+}
+
+/** Deletes membership rows (grants) by id. */
+export async function deleteGrants(em: EntityManager, ids: string[]): Promise<void> {
+  await em.query(`DELETE FROM memberships WHERE id = ANY($1::bigint[])`, [ids]);
 }

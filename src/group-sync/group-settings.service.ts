@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { defaultGroupSettings, GroupSettings } from '@roster/group-rules';
 import { DataSource } from 'typeorm';
 import { AdminContext } from '../common/request-context';
-import { checkedGroupSettings, settingsOf } from '../connectors/connector-settings';
+import { checkedGroupSettings, groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { ConnectorsService } from '../connectors/connectors.service';
 import { DomainError } from '../common/domain-error';
@@ -152,6 +152,5 @@ export class GroupSettingsService implements OnApplicationBootstrap, BeforeAppli
 }
 
 function describe(connector: Connector): ConnectorGroupSettings {
-  const stored = settingsOf(connector).groupSync;
-  return stored ? { settings: checkedGroupSettings(stored), origin: 'custom' } : { settings: defaultGroupSettings(), origin: 'default' };
+  return { settings: groupSettingsOf(connector), origin: settingsOf(connector).groupSync ? 'custom' : 'default' };
 }

@@ -15,8 +15,7 @@ import { decideLifecycle, planMemberships, type Grant, type LifecycleDecision, t
 import { brakeDecision } from '@roster/group-rules';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { GRANT_COLUMNS, GrantRow, toGrant } from './grant-rows';
-import { deleteGrants } from './membership-sync.service';
+import { deleteGrants, GRANT_COLUMNS, GrantRow, toGrant } from './grant-rows';
 import { Link, LinkAction, LINK_COLUMNS, Reason, SyncTarget } from './sync-target';
 
 const SCRUB = `user_name = 'anonymised-' || id, email = NULL, display_name = NULL, given_name = NULL, family_name = NULL,

@@ -18,7 +18,7 @@ import { grantedGroups, inScope, planMemberships, type Grant, type GroupSettings
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
-import { GRANT_COLUMNS, GrantRow, sourceColumns, toGrant } from './grant-rows';
+import { deleteGrants, GRANT_COLUMNS, GrantRow, sourceColumns, toGrant } from './grant-rows';
 import { LifecycleService } from './lifecycle.service';
 import { Link, LINK_COLUMNS, Reason, RecordReason, SyncTarget } from './sync-target';
 
@@ -118,19 +118,13 @@ export class MembershipSync {
     if (revoke.length) await deleteGrants(em, revoke.map((g) => rowOf.get(g)!.id));
 
     const describe = (g: Grant) => ({ userId: g.userId, group: g.group, source: g.source });
-    await this.audit.record(
-      {
-        actor: t.actor,
-        action: 'directory.memberships.changed',
-        requestId: t.requestId,
-        connectorId: t.connectorId,
-        directoryId: t.directoryId,
-        targetType: 'directory',
-        targetId: t.directoryId,
-        details: { granted: grant.length, revoked: revoke.length, groupsCreated: created, grants: grant.slice(0, LISTED).map(describe), revokes: revoke.slice(0, LISTED).map(describe) },
-      },
-      em,
-    );
+    await this.recordChange(em, t, {
+      granted: grant.length,
+      revoked: revoke.length,
+      groupsCreated: created,
+      grants: grant.slice(0, LISTED).map(describe),
+      revokes: revoke.slice(0, LISTED).map(describe),
+    });
     return { granted: grant.length, revoked: revoke.length, groupsCreated: created };
   }
 
@@ -155,7 +149,8 @@ export class MembershipSync {
       [group.id, refs],
     );
     const members = present.map((p) => p.ref);
-    const gone = refs.filter((ref) => !members.includes(ref));
+    const stillMembers = new Set(members);
+    const gone = refs.filter((ref) => !stillMembers.has(ref));
     const { ids, created } = await this.ensureGroups(em, t.directoryId, members.length ? targets : []);
     // Deprovisioned users receive nothing new (see isDeprovisioned).
     const granted: unknown[] =
@@ -174,8 +169,12 @@ export class MembershipSync {
     // Records that left the group: each is evaluated in full, which revokes what the group granted
     // (except in never-remove groups) along with anything else no longer due.
     if (gone.length) await this.sync(em, t, gone);
-    if (granted.length === 0) return;
-    await this.audit.record(
+    if (granted.length) await this.recordChange(em, t, { idpGroup: group.displayName, granted: granted.length, groupsCreated: created, groups: targets });
+  }
+
+  /** The audit record of the memberships one write changed. */
+  private recordChange(em: EntityManager, t: SyncTarget, details: Record<string, unknown>): Promise<void> {
+    return this.audit.record(
       {
         actor: t.actor,
         action: 'directory.memberships.changed',
@@ -184,7 +183,7 @@ export class MembershipSync {
         directoryId: t.directoryId,
         targetType: 'directory',
         targetId: t.directoryId,
-        details: { idpGroup: group.displayName, granted: granted.length, groupsCreated: created, groups: targets },
+        details,
       },
       em,
     );
@@ -310,11 +309,6 @@ function nextReason(link: Link, groups: readonly IdpGroup[], settings: GroupSett
   // A reason the settings keep the user for does nothing: being out of scope, which acts, comes first then.
   const kept = own === 'deactivated' ? settings.lifecycle.onDeactivate === 'keep' : own === 'dropped' && settings.lifecycle.onDropped === 'keep';
   return own !== null && out !== null && kept ? out : (own ?? out);
-}
-
-/** Deletes membership rows (grants) by id. */
-export async function deleteGrants(em: EntityManager, ids: string[]): Promise<void> {
-  await em.query(`DELETE FROM memberships WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 /** Distinct SCIM user ids, lower-cased; a member value that is no uuid names no record. */
