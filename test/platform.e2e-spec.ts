@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('Health, Swagger, request ids', () => {
@@ -33,6 +34,13 @@ describe('Health, Swagger, request ids', () => {
     expect(kept.headers['x-request-id']).toBe('idp-trace-42');
     const line = t.logs.find((l) => l.reqId === 'idp-trace-42');
     expect(line).toBeDefined();
+  });
+
+  it('runs its short queries without parallel workers or JIT compilation', async () => {
+    // Both cost more than they save on Roster's queries (see data-source-options.ts).
+    const db = t.app.get(DataSource);
+    const [settings] = await db.query(`SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers`);
+    expect(settings).toEqual({ jit: 'off', workers: '0' });
   });
 
   it('answers unknown routes with a JSON 404 and no stack', async () => {

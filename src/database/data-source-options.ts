@@ -23,7 +23,9 @@ export interface PoolOptions {
   /**
    * Session settings sent at connect (not to the embedded database, which takes none). Roster's
    * queries are short and many run at once: a parallel plan (a count over a connector's users before
-   * autovacuum has run) starts worker processes per query and slowed listings fourfold.
+   * autovacuum has run) starts worker processes per query and slowed listings fourfold. JIT is off
+   * for the same reason: after a bulk load, stale statistics make a 50 ms group-sync read look
+   * expensive, and compiling it took 230 ms of the 290 ms it then ran (auto_explain, 100,000 members).
    */
   sessionSettings?: boolean;
 }
@@ -40,6 +42,6 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
     synchronize: false,
     poolSize: pool.poolSize ?? 10,
     applicationName: 'roster',
-    ...(pool.sessionSettings ? { extra: { options: '-c max_parallel_workers_per_gather=0' } } : {}),
+    ...(pool.sessionSettings ? { extra: { options: '-c max_parallel_workers_per_gather=0 -c jit=off' } } : {}),
   };
 }
