@@ -68,11 +68,16 @@ export class ScimResourcesService {
    * apply it in the same statement as the write, and the reason (deactivated, dropped) the record
    * itself gives its lifecycle. Groups are projected by MembershipSync.
    */
-  private async projection(ctx: ConnectorContext, data: JsonObject): Promise<{ extra: ExtraCtes; outcome: Record<string, unknown>; reason: RecordReason | null }> {
+  private async projection(
+    ctx: ConnectorContext,
+    data: JsonObject,
+    newRecord = false,
+  ): Promise<{ extra: ExtraCtes; outcome: Record<string, unknown>; reason: RecordReason | null }> {
     const evaluation = await this.evaluate(ctx, data);
     const outcome = evaluation.outcome === 'mapped' ? { outcome: 'mapped' } : { outcome: evaluation.outcome, rule: evaluation.rule, reason: evaluation.reason };
     return {
-      extra: (first, ref, guard) => projectUserCtes({ directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking, evaluation }, ref, first, guard),
+      extra: (first, ref, guard) =>
+        projectUserCtes({ directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking, evaluation, newRecord }, ref, first, guard),
       outcome,
       reason: recordReason(evaluation, data),
     };
@@ -117,7 +122,7 @@ export class ScimResourcesService {
   async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
     if (kind.type === 'User') {
-      const { extra, outcome, reason } = await this.projection(ctx, data);
+      const { extra, outcome, reason } = await this.projection(ctx, data, true);
       const audit = this.auditRecord(ctx, kind, 'created', { warnings, directory: outcome });
       const { defaultGroups, requiredGroups } = ctx.groups;
       if (reason === null && requiredGroups.length === 0 && defaultGroups.newUsers.length === 0 && defaultGroups.allUsers.length === 0) {

@@ -21,6 +21,11 @@ export interface UserProjection {
   connectorId: string;
   linking: IdentityLinking;
   evaluation: Evaluation;
+  /**
+   * The record is created by the same statement: it has no link yet, so none is looked up, and
+   * (linking by username or never) no existing directory user is updated by id.
+   */
+  newRecord?: boolean;
 }
 
 export interface Ctes {
@@ -65,13 +70,7 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
   if (evaluation.outcome !== 'mapped') return undefined;
   const params = new Params(firstParam);
   const connector = params.add(p.connectorId);
-  // A link whose directory user a lifecycle rule deleted or anonymised is frozen: not written again
-  // until the reason ends (LifecycleService re-projects then).
-  const link = `dir_link AS (SELECT user_id, coalesce(lifecycle_action IN ('delete', 'anonymise'), false) AS frozen
-    FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${sourceRefSql})`;
   const user = evaluation.user;
-  // `active` belongs to the lifecycle (LifecycleService) once the user exists: only a new user takes the mapped value.
-  const sets = assignments(user, params, 'u.attributes', undefined, ['active']);
   const insertColumns = ['directory_id', ...fieldEntries(user).map(([field]) => COLUMN[field]), 'attributes'];
   const directory = params.add(p.directoryId);
   const insertValues = [`${directory}::uuid`, ...fieldEntries(user).map(([, value]) => params.add(value)), `${params.add(customSet(user))}::jsonb`];
@@ -82,12 +81,32 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
   // Linking by email or externalId: the one directory user with the mapped value, if exactly one.
   const matchColumn = p.linking === 'email' ? 'lower(email)' : p.linking === 'externalId' ? 'external_id' : undefined;
   const matchValue = p.linking === 'email' ? user.fields.email : p.linking === 'externalId' ? user.fields.externalId : undefined;
-  const match =
-    matchColumn && typeof matchValue === 'string'
-      ? `dir_match AS (SELECT min(id::text)::uuid AS id FROM users WHERE directory_id = ${directory}::uuid
+  const matches = matchColumn !== undefined && typeof matchValue === 'string';
+  const source = (projected: string) => `dir_source AS (INSERT INTO user_sources (connector_id, source_ref, user_id, provenance)
+         SELECT ${connector}::uuid, ${sourceRefSql}, id, ${params.add(user.provenance)}::jsonb FROM (${projected}) projected
+         ON CONFLICT (connector_id, source_ref) DO UPDATE SET user_id = EXCLUDED.user_id, provenance = EXCLUDED.provenance, updated_at = clock_timestamp())`;
+  if (p.newRecord && !matches) {
+    // A new record links by username (the conflict clause) or not at all: one insert, one link.
+    return {
+      sql: [
+        `dir_inserted AS (INSERT INTO users (${insertColumns.join(', ')}) SELECT ${insertValues.join(', ')} WHERE ${guardSql} ${conflict} RETURNING id)`,
+        source('SELECT id FROM dir_inserted'),
+      ].join(',\n'),
+      params: params.values,
+    };
+  }
+  // A link whose directory user a lifecycle rule deleted or anonymised is frozen: not written again
+  // until the reason ends (LifecycleService re-projects then).
+  const link = p.newRecord
+    ? 'dir_link AS (SELECT NULL::uuid AS user_id, false AS frozen WHERE false)'
+    : `dir_link AS (SELECT user_id, coalesce(lifecycle_action IN ('delete', 'anonymise'), false) AS frozen
+    FROM user_sources WHERE connector_id = ${connector}::uuid AND source_ref = ${sourceRefSql})`;
+  // `active` belongs to the lifecycle (LifecycleService) once the user exists: only a new user takes the mapped value.
+  const sets = assignments(user, params, 'u.attributes', undefined, ['active']);
+  const match = matches
+    ? `dir_match AS (SELECT min(id::text)::uuid AS id FROM users WHERE directory_id = ${directory}::uuid
            AND ${matchColumn} = ${p.linking === 'email' ? `lower(${params.add(matchValue)})` : params.add(matchValue)} HAVING count(*) = 1)`
-      : 'dir_match AS (SELECT NULL::uuid AS id WHERE false)';
-  const provenance = params.add(user.provenance);
+    : 'dir_match AS (SELECT NULL::uuid AS id WHERE false)';
   return {
     sql: [
       link,
@@ -100,9 +119,7 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
            AND ${guardSql} RETURNING u.id)`,
       `dir_inserted AS (INSERT INTO users (${insertColumns.join(', ')}) SELECT ${insertValues.join(', ')}
          WHERE NOT EXISTS (SELECT 1 FROM dir_link WHERE user_id IS NOT NULL OR frozen) AND NOT EXISTS (SELECT 1 FROM dir_match) AND ${guardSql} ${conflict} RETURNING id)`,
-      `dir_source AS (INSERT INTO user_sources (connector_id, source_ref, user_id, provenance)
-         SELECT ${connector}::uuid, ${sourceRefSql}, id, ${provenance}::jsonb FROM (SELECT id FROM dir_updated UNION ALL SELECT id FROM dir_inserted) projected
-         ON CONFLICT (connector_id, source_ref) DO UPDATE SET user_id = EXCLUDED.user_id, provenance = EXCLUDED.provenance, updated_at = clock_timestamp())`,
+      source('SELECT id FROM dir_updated UNION ALL SELECT id FROM dir_inserted'),
     ].join(',\n'),
     params: params.values,
   };

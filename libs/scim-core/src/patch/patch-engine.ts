@@ -25,7 +25,6 @@ import { ScimError } from '../errors';
 import type { Filter, PatchPath } from '../filter/ast';
 import { matchValueFilter } from '../filter/matcher';
 import { validateValueFilter } from '../filter/parser';
-import { parsePatchPath } from '../path/attr-path';
 import type { ResourceSchema } from '../schema/resource-schema';
 import type { AttributeDef, SchemaDef } from '../schema/types';
 import { cloneJson, deleteKey, getKey, isObject, isUnassigned, jsonEqual, setKey, type JsonObject } from './json';
@@ -180,7 +179,7 @@ class PatchRun {
   }
 
   private applyAt(op: PatchOpName, text: string, value: unknown): void {
-    const path = parsePatchPath(text, { schemaUrns: this.schema.schemaUrns });
+    const path = this.schema.patchPath(text);
     const whole = path.filter ? undefined : this.schema.wholeSchema(path);
     if (whole) {
       this.applyWholeSchema(op, whole, value);

@@ -132,6 +132,34 @@ describe('ResourceSchema', () => {
     expect(users.resolveText('nope')).toBeUndefined();
   });
 
+  it('remembers textual paths it resolved and parsed, as answers no caller can change', () => {
+    const first = users.resolveText('name.familyName')!;
+    expect(users.resolveText('name.familyName')).toBe(first);
+    expect(() => {
+      (first as { schema: string }).schema = 'urn:changed';
+    }).toThrow(TypeError);
+    expect(users.resolveText('NAME.FAMILYNAME')?.path).toEqual({ attr: 'name', subAttr: 'familyName' });
+    expect(users.resolveText('nope')).toBeUndefined();
+
+    const path = users.patchPath('emails[type eq "work"].value');
+    expect(path).toMatchObject({ attr: 'emails', subAttr: 'value', filter: { kind: 'compare', op: 'eq', value: 'work' } });
+    expect(users.patchPath('emails[type eq "work"].value')).toBe(path);
+    expect(() => {
+      (path.filter as { value: unknown }).value = 'home';
+    }).toThrow(TypeError);
+    // A malformed path is refused every time, never remembered as something else.
+    expect(() => users.patchPath('emails[type eq')).toThrow(/path|filter/i);
+    expect(() => users.patchPath('emails[type eq')).toThrow(/path|filter/i);
+  });
+
+  it('keeps answering correctly past the number of paths it remembers', () => {
+    const schema = userSchema();
+    for (let i = 0; i < 2_500; i++) expect(schema.resolveText(`unknown${i}`)).toBeUndefined();
+    expect(schema.resolveText('userName')?.path).toEqual({ attr: 'userName' });
+    for (let i = 0; i < 2_500; i++) expect(schema.patchPath(`custom${i}`).attr).toBe(`custom${i}`);
+    expect(schema.patchPath('name.givenName')).toMatchObject({ attr: 'name', subAttr: 'givenName' });
+  });
+
   it('builds the Group resource type', () => {
     const groups = groupSchema();
     expect(groups.schemaUrns).toEqual([CORE_GROUP_SCHEMA]);

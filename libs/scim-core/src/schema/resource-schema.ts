@@ -4,8 +4,8 @@
 // first, then in the extensions in declaration order.
 
 import { ScimError } from '../errors';
-import type { AttrPath } from '../filter/ast';
-import { parseAttrPath } from '../path/attr-path';
+import type { AttrPath, PatchPath } from '../filter/ast';
+import { parseAttrPath, parsePatchPath } from '../path/attr-path';
 import {
   COMMON_ATTRIBUTES,
   CORE_GROUP,
@@ -45,10 +45,22 @@ export function findKey(obj: object, name: string): string | undefined {
   return Object.keys(obj).find((k) => k.toLowerCase() === lower);
 }
 
+/** Each attribute list's definitions by lower-cased name, built once per list (schemas are immutable). */
+const INDEXES = new WeakMap<readonly AttributeDef[], ReadonlyMap<string, AttributeDef>>();
+
 function byName(defs: readonly AttributeDef[], name: string): AttributeDef | undefined {
-  const lower = name.toLowerCase();
-  return defs.find((d) => d.name.toLowerCase() === lower);
+  let index = INDEXES.get(defs);
+  if (!index) {
+    const built = new Map<string, AttributeDef>();
+    // The first definition of a name wins, as a linear search would find it.
+    for (const d of defs) if (!built.has(d.name.toLowerCase())) built.set(d.name.toLowerCase(), d);
+    INDEXES.set(defs, (index = built));
+  }
+  return index.get(name.toLowerCase());
 }
+
+/** How many textual paths a resource type remembers the resolution of (clients send a handful). */
+const RESOLVED_TEXTS = 1_000;
 
 export class ResourceSchema {
   readonly core: SchemaDef;
@@ -59,6 +71,10 @@ export class ResourceSchema {
   /** Every schema URN this resource type knows, as spelled by the schemas (for path parsing). */
   readonly schemaUrns: readonly string[];
   readonly commonAttributes: readonly AttributeDef[];
+  /** resolveText's answers: every SCIM body names its attributes by text, on every request. */
+  private readonly resolvedTexts = new Map<string, ResolvedAttribute | undefined>();
+  /** patchPath's answers: a POST body's keys and a PATCH's paths are parsed on every request. */
+  private readonly patchPaths = new Map<string, PatchPath>();
 
   constructor(
     readonly resourceType: ResourceTypeDef,
@@ -174,6 +190,30 @@ export class ResourceSchema {
    * undefined when the text is not a valid path or names nothing, as for resolve().
    */
   resolveText(text: string): ResolvedAttribute | undefined {
+    if (this.resolvedTexts.has(text)) return this.resolvedTexts.get(text);
+    const resolved = this.resolveTextUncached(text);
+    // Bounded: a client sending ever new attribute names must not grow it without end.
+    if (this.resolvedTexts.size >= RESOLVED_TEXTS) this.resolvedTexts.clear();
+    this.resolvedTexts.set(text, resolved === undefined ? undefined : freeze(resolved));
+    return resolved;
+  }
+
+  /**
+   * Parses a PATCH path (or a key of a path-less PATCH value or POST body) against this resource
+   * type's schema URNs, as parsePatchPath does; the parsed path is remembered and must not be changed.
+   * Throws `ScimError(400, 'invalidPath')`; errors are not remembered.
+   */
+  patchPath(text: string): PatchPath {
+    let path = this.patchPaths.get(text);
+    if (path === undefined) {
+      path = deepFreeze(parsePatchPath(text, { schemaUrns: this.schemaUrns }));
+      if (this.patchPaths.size >= RESOLVED_TEXTS) this.patchPaths.clear();
+      this.patchPaths.set(text, path);
+    }
+    return path;
+  }
+
+  private resolveTextUncached(text: string): ResolvedAttribute | undefined {
     let path: AttrPath;
     try {
       path = parseAttrPath(text, { schemaUrns: this.schemaUrns });
@@ -236,4 +276,18 @@ export function userSchema(extensions: readonly SchemaDef[] = []): ResourceSchem
 /** The Group resource type: core Group, then any custom extension schemas. */
 export function groupSchema(extensions: readonly SchemaDef[] = []): ResourceSchema {
   return new ResourceSchema(withExtensions(GROUP_RESOURCE_TYPE, extensions), [CORE_GROUP, ...extensions]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** A remembered resolution is shared by every caller: none may change it. */
+function freeze(resolved: ResolvedAttribute): ResolvedAttribute {
+  Object.freeze(resolved.path);
+  return Object.freeze(resolved);
 }
