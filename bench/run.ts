@@ -24,6 +24,8 @@ const option = (name: string, fallback: number) => {
 const SMOKE = flag('smoke');
 const CONCURRENCY = option('concurrency', 16);
 const USERS = option('users', SMOKE ? 300 : 20_000);
+/** The server runs with the Node flags of `npm run start:prod` (the heap ceiling), as in production. */
+const SERVER_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(/\s+/).filter((a) => a.startsWith('--'));
 const GROUP_SIZE = option('group-size', SMOKE ? 2_000 : 100_000);
 const BATCH = SMOKE ? 100 : 1_000;
 const REPEATS = SMOKE ? 3 : 10;
@@ -133,7 +135,7 @@ async function main() {
     // The server logs at warn level only, so readiness comes from /health/ready.
     // BENCH_CPU_PROF=<dir> profiles the server (node --cpu-prof) for finding hot spots.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    roster = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
+    roster = spawn(process.execPath, [...profile, ...SERVER_FLAGS, 'dist/src/main.js'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: adminToken, PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -207,8 +207,12 @@ export class ResourceSchema {
     let path = this.patchPaths.get(text);
     if (path === undefined) {
       path = deepFreeze(parsePatchPath(text, { schemaUrns: this.schemaUrns }));
-      if (this.patchPaths.size >= RESOLVED_TEXTS) this.patchPaths.clear();
-      this.patchPaths.set(text, path);
+      // Paths selecting one value by id (Entra's `members[value eq "<id>"]`, a thousand per PATCH)
+      // are each seen once: only short value filters (`emails[type eq "work"].value`) are kept.
+      if (!path.filter || text.length <= 48) {
+        if (this.patchPaths.size >= RESOLVED_TEXTS) this.patchPaths.clear();
+        this.patchPaths.set(text, path);
+      }
     }
     return path;
   }
