@@ -13,9 +13,10 @@ import { ConnectorMappings1763880000000 } from './migrations/1763880000000-conne
 import { DirectoryProjection1763890000000 } from './migrations/1763890000000-directory-projection';
 import { ProjectionJobs1763900000000 } from './migrations/1763900000000-projection-jobs';
 import { GroupSync1763910000000 } from './migrations/1763910000000-group-sync';
+import { LinkTriggers1763920000000 } from './migrations/1763920000000-link-triggers';
 
 export const ENTITIES = [AuditEvent, Connector, Directory, DirectoryGroup, DirectoryUser, InstanceSetting, Membership];
-export const MIGRATIONS = [InitialSchema1763860000000, ScimResources1763870000000, ConnectorMappings1763880000000, DirectoryProjection1763890000000, ProjectionJobs1763900000000, GroupSync1763910000000];
+export const MIGRATIONS = [InitialSchema1763860000000, ScimResources1763870000000, ConnectorMappings1763880000000, DirectoryProjection1763890000000, ProjectionJobs1763900000000, GroupSync1763910000000, LinkTriggers1763920000000];
 
 export interface PoolOptions {
   /** Connections in the pg pool; the embedded database takes exactly one. */

@@ -111,6 +111,23 @@ describe('Directory projection of SCIM users', () => {
     expect(await directoryUser('shared@example.com')).toMatchObject({ active: false, sources: [] });
   });
 
+  it('forgets a deleted connector’s links and keeps the users other connectors feed', async () => {
+    const leaving = await createScimConnector(t, 'generic', 'Leaving');
+    await okta.post('/Users', oktaUser('kept@example.com')).expect(201);
+    await leaving.post('/Users', { schemas: [USER_SCHEMA], userName: 'kept@example.com' }).expect(201);
+    await leaving.post('/Users', { schemas: [USER_SCHEMA], userName: 'only-leaving@example.com' }).expect(201);
+    expect((await directoryUser('kept@example.com')).sources.map((s: { connectorName: string }) => s.connectorName).sort()).toEqual(['Leaving', 'Okta']);
+
+    await t.http.delete(`/api/v1/connectors/${leaving.connectorId}`).set(t.admin).expect(204);
+    expect((await directoryUser('kept@example.com')).sources.map((s: { connectorName: string }) => s.connectorName)).toEqual(['Okta']);
+    expect((await directoryUser('only-leaving@example.com')).sources).toEqual([]);
+    // Okta is now the user's only source: its DELETE deprovisions the user (a link left behind by the
+    // deleted connector would count as another source still feeding it).
+    const oktaId = (await okta.get('/Users?filter=userName eq "kept@example.com"').expect(200)).body.Resources[0].id;
+    await okta.delete(`/Users/${oktaId}`).expect(204);
+    expect(await directoryUser('kept@example.com')).toMatchObject({ active: false, sources: [] });
+  });
+
   it('links by email or externalId when the admin chose it, and never to one of several users sharing the value', async () => {
     const connector = async (name: string, identityLinking: string) => {
       const res = await t.http.post('/api/v1/connectors').set(t.admin).send({ name, idp: 'generic', identityLinking }).expect(201);
