@@ -48,6 +48,13 @@ export interface MemberRow {
 const TABLE: Record<ScimResourceType, string> = { User: 'scim_users', Group: 'scim_groups' };
 const RETURNING = 'id, connector_id, data, version, created_at, updated_at';
 const COLUMNS = RETURNING.split(', ');
+/**
+ * What a write returns: everything but `data`, which the caller has just sent (Postgres would turn
+ * the jsonb back into text and pg parse it again, on every create and update).
+ */
+const WRITTEN = 'id, connector_id, version, created_at, updated_at';
+const withData = (row: Omit<ScimRow, 'data'> | undefined, data: object): ScimRow | undefined =>
+  row && { ...row, data: data as Record<string, unknown> };
 /** A user's direct groups as one jsonb array, computed in the same query as the user. */
 const GROUPS_OF = (alias: string) =>
   `coalesce((SELECT jsonb_agg(jsonb_build_object('value', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id)
@@ -111,9 +118,9 @@ export class ScimResourceStore {
     const names = Object.keys(columns);
     const values = Object.values(columns);
     const placeholders = names.map((_, i) => `$${i + 3}`);
-    const insert = `INSERT INTO ${TABLE[type]} (connector_id, data, ${names.join(', ')}) VALUES ($1, $2, ${placeholders.join(', ')}) RETURNING ${RETURNING}`;
+    const insert = `INSERT INTO ${TABLE[type]} (connector_id, data, ${names.join(', ')}) VALUES ($1, $2, ${placeholders.join(', ')}) RETURNING ${WRITTEN}`;
     const params = [connectorId, data, ...values];
-    if (!audit) return (await this.run<ScimRow>(em, insert, params)).rows[0];
+    if (!audit) return withData((await this.run<ScimRow>(em, insert, params)).rows[0], data)!;
     const record = auditInsertSql(audit, params.length + 1, 'written.id::text', 'written');
     const more = extra?.(params.length + record.params.length + 1, '(SELECT id::text FROM written)', 'EXISTS (SELECT 1 FROM written)');
     const { rows } = await this.run<ScimRow>(
@@ -121,7 +128,7 @@ export class ScimResourceStore {
       `WITH written AS (${insert}), audited AS (${record.sql})${more ? `, ${more.sql}` : ''} SELECT * FROM written`,
       [...params, ...record.params, ...(more?.params ?? [])],
     );
-    return rows[0];
+    return withData(rows[0], data)!;
   }
 
   async find(em: EntityManager, type: ScimResourceType, connectorId: string, id: string, options: { lock?: boolean; groups?: boolean } = {}): Promise<ScimRow | null> {
@@ -157,12 +164,12 @@ export class ScimResourceStore {
       em,
       `WITH written AS (
          UPDATE ${TABLE[type]} SET data = $3, ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
-         WHERE connector_id = $1 AND id = $2 AND version = $4 RETURNING ${RETURNING}),
+         WHERE connector_id = $1 AND id = $2 AND version = $4 RETURNING ${WRITTEN}),
        audited AS (${record.sql})${more ? `, ${more.sql}` : ''}
        SELECT w.*${groups && type === 'User' ? `, ${GROUPS_OF('w')}` : ''} FROM written w`,
       [...params, ...record.params, ...(more?.params ?? [])],
     );
-    return rows[0] ?? null;
+    return withData(rows[0], data) ?? null;
   }
 
   /** Writes a new state and bumps the version; the caller holds the row lock. */
@@ -172,10 +179,10 @@ export class ScimResourceStore {
     const { rows } = await this.run<ScimRow>(
       em,
       `UPDATE ${TABLE[type]} SET data = $3, ${sets.join(', ')}, version = version + 1, updated_at = clock_timestamp()
-       WHERE connector_id = $1 AND id = $2 RETURNING ${RETURNING}`,
+       WHERE connector_id = $1 AND id = $2 RETURNING ${WRITTEN}`,
       [row.connector_id, row.id, data, ...Object.values(columns)],
     );
-    return rows[0];
+    return withData(rows[0], data)!;
   }
 
   /** A change that lives outside `data` (membership) still makes a new version. */
