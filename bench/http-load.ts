@@ -71,6 +71,42 @@ export interface RunResult {
  * response was the expected one. Stops on its own after `count` operations or `maxSeconds`.
  */
 export async function runLoad(count: number, concurrency: number, op: (i: number) => Promise<true | string>, maxSeconds = 300): Promise<RunResult> {
+  return summarise([await measure(count, concurrency, op, maxSeconds)]);
+}
+
+/**
+ * Two workloads of `count` operations each, run in `rounds` alternating slices (A then B, B then A,
+ * and so on), so that a machine whose speed drifts over a minute weighs on both alike; each result
+ * counts only its own slices. The benchmark compares Roster with its baseline this way.
+ */
+export async function runAlternating(
+  count: number,
+  concurrency: number,
+  rounds: number,
+  a: (i: number) => Promise<true | string>,
+  b: (i: number) => Promise<true | string>,
+  maxSeconds = 300,
+): Promise<[RunResult, RunResult]> {
+  const slice = Math.ceil(count / rounds);
+  const parts: [Measured[], Measured[]] = [[], []];
+  for (let round = 0, from = 0; from < count; round++, from += slice) {
+    const n = Math.min(slice, count - from);
+    for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const op = side === 0 ? a : b;
+      parts[side].push(await measure(n, concurrency, (i) => op(from + i), maxSeconds / rounds));
+    }
+  }
+  return [summarise(parts[0]), summarise(parts[1])];
+}
+
+interface Measured {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+  firstError?: string;
+}
+
+async function measure(count: number, concurrency: number, op: (i: number) => Promise<true | string>, maxSeconds: number): Promise<Measured> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -95,7 +131,14 @@ export async function runLoad(count: number, concurrency: number, op: (i: number
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { latencies, errors, seconds: Number(process.hrtime.bigint() - started) / 1e9, ...(firstError ? { firstError } : {}) };
+}
+
+function summarise(parts: Measured[]): RunResult {
+  const latencies = parts.flatMap((p) => p.latencies);
+  const seconds = parts.reduce((sum, p) => sum + p.seconds, 0);
+  const errors = parts.reduce((sum, p) => sum + p.errors, 0);
+  const firstError = parts.find((p) => p.firstError)?.firstError;
   return { operations: latencies.length, errors, seconds, perSecond: latencies.length / seconds, ...percentiles(latencies), ...(firstError ? { firstError } : {}) };
 }
 
