@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
 import { ConfigService } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -22,6 +23,12 @@ export interface IssuedToken {
 @Injectable()
 export class ConnectorsService {
   private readonly credentials = new CredentialsCache();
+  /**
+   * The token last verified against each cached credentials object (which lives at most the cache's
+   * 2 s): an IdP's burst presents the same token again and again, and a constant-time comparison with
+   * it costs a fraction of hashing it. A new credentials object (reloaded, rotated) starts empty.
+   */
+  private readonly verified = new WeakMap<ConnectorCredentials, Buffer>();
 
   constructor(
     private readonly connectors: ConnectorsRepository,
@@ -157,7 +164,13 @@ export class ConnectorsService {
   async authenticate(id: string, token: string): Promise<ConnectorCredentials | null> {
     const connector = await this.credentials.get(id, (key) => this.connectors.findCredentials(key));
     if (!connector) return null;
-    if (tokenMatches(token, connector.tokenHash)) return connector;
+    const presented = Buffer.from(token, 'utf8');
+    const known = this.verified.get(connector);
+    if (known && known.length === presented.length && timingSafeEqual(known, presented)) return connector;
+    if (tokenMatches(token, connector.tokenHash)) {
+      this.verified.set(connector, presented);
+      return connector;
+    }
     const overlapOpen = connector.previousTokenExpiresAt !== null && connector.previousTokenExpiresAt > new Date();
     return overlapOpen && tokenMatches(token, connector.previousTokenHash) ? connector : null;
   }

@@ -94,6 +94,10 @@ describe('Connector registry (admin API)', () => {
     const { body } = await create({ name: 'Rotate now', idp: 'okta' }).expect(201);
     const connectors = t.app.get(ConnectorsService);
     expect(await connectors.authenticate(body.id, body.token)).not.toBeNull();
+    // Right after the right token, one differing in its last character (same length) is still refused.
+    const forged = body.token.slice(0, -1) + (body.token.endsWith('A') ? 'B' : 'A');
+    expect(await connectors.authenticate(body.id, forged)).toBeNull();
+    expect(await connectors.authenticate(body.id, body.token)).not.toBeNull();
 
     const rotated = await t.http.post(`/api/v1/connectors/${body.id}/token`).set(t.admin).send({}).expect(201);
     expect(rotated.body.token).not.toBe(body.token);

@@ -92,10 +92,16 @@ export function readScimPath(path: ScimPath, resource: Record<string, unknown>):
   let elements = asList(getIgnoringCase(holder, path.attr));
   const vf = path.valueFilter;
   if (vf) elements = elements.filter((element) => matchValueFilter(vf.filter, element, vf.parent, USER));
-  const ordered = [...elements.filter(isPrimary), ...elements.filter((element) => !isPrimary(element))];
-  const leaf = path.sub;
-  const values = ordered.flatMap((element) =>
-    leaf !== undefined ? asList(getIgnoringCase(element, leaf)) : isObject(element) ? asList(getIgnoringCase(element, 'value')) : [element],
-  );
-  return firstText(values);
+  // Read on every SCIM write for every mapped field: primary elements first, without building lists.
+  return firstValue(elements, path.sub, true) ?? firstValue(elements, path.sub, false);
+}
+
+/** The first non-empty text among the (non-)primary `elements`' values, in order. */
+function firstValue(elements: readonly unknown[], leaf: string | undefined, primary: boolean): string | undefined {
+  for (const element of elements) {
+    if (isPrimary(element) !== primary) continue;
+    const text = firstText(leaf !== undefined ? asList(getIgnoringCase(element, leaf)) : isObject(element) ? asList(getIgnoringCase(element, 'value')) : [element]);
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }

@@ -25,7 +25,7 @@ import { ScimError } from '../errors';
 import type { Filter, PatchPath } from '../filter/ast';
 import { matchValueFilter } from '../filter/matcher';
 import { validateValueFilter } from '../filter/parser';
-import type { ResourceSchema } from '../schema/resource-schema';
+import type { ResolvedAttribute, ResourceSchema } from '../schema/resource-schema';
 import type { AttributeDef, SchemaDef } from '../schema/types';
 import { cloneJson, deleteKey, getKey, isObject, isUnassigned, jsonEqual, setKey, type JsonObject } from './json';
 import { externalMemberOps } from './member-ops';
@@ -131,6 +131,16 @@ function sameScalar(def: AttributeDef | undefined, a: unknown, b: unknown): bool
   return jsonEqual(a, b);
 }
 
+/** Each path's top-level attribute, kept per path object (paths come from one schema's patchPath). */
+const TOPS = new WeakMap<PatchPath, ResolvedAttribute | undefined>();
+
+function topAttribute(schema: ResourceSchema, path: PatchPath): ResolvedAttribute | undefined {
+  if (TOPS.has(path)) return TOPS.get(path);
+  const top = schema.resolve({ ...(path.schema !== undefined ? { schema: path.schema } : {}), attr: path.attr });
+  TOPS.set(path, top);
+  return top;
+}
+
 class PatchRun {
   readonly memberOps: MemberOp[] = [];
   readonly warnings: string[] = [];
@@ -185,7 +195,7 @@ class PatchRun {
       this.applyWholeSchema(op, whole, value);
       return;
     }
-    const top = path.attr === '' ? undefined : this.schema.resolve({ ...(path.schema !== undefined ? { schema: path.schema } : {}), attr: path.attr });
+    const top = path.attr === '' ? undefined : topAttribute(this.schema, path);
     if (!top) {
       this.unknown(`Unknown attribute "${text}" for resource type ${this.schema.resourceType.name}`);
       return;
