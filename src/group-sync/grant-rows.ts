@@ -19,6 +19,8 @@ export interface GrantRow {
 
 /** SQL selecting GrantRow columns for memberships `ms` joined to groups `g`. */
 export const GRANT_COLUMNS = `ms.id::text AS id, ms.user_id, ms.group_id, g.display_name AS group_name, ms.source_kind, ms.source_connector_id, ms.source_ref`;
+/** The tables GRANT_COLUMNS reads, with their aliases. */
+export const GRANTS_FROM = 'memberships ms JOIN groups g ON g.id = ms.group_id';
 
 export function toGrant(row: GrantRow): Grant {
   return { userId: row.user_id, group: row.group_name, source: toSource(row) };

@@ -15,7 +15,7 @@ import { decideLifecycle, planMemberships, type Grant, type LifecycleDecision, t
 import { brakeDecision } from '@roster/group-rules';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { deleteGrants, GRANT_COLUMNS, GrantRow, toGrant } from './grant-rows';
+import { deleteGrants, GRANT_COLUMNS, GRANTS_FROM, GrantRow, toGrant } from './grant-rows';
 import { Link, LinkAction, LINK_COLUMNS, Reason, SyncTarget } from './sync-target';
 
 const SCRUB = `user_name = 'anonymised-' || id, email = NULL, display_name = NULL, given_name = NULL, family_name = NULL,
@@ -146,7 +146,7 @@ export class LifecycleService {
 
   /** The user's grants from every source, each with its row. */
   async grants(em: EntityManager, userId: string): Promise<{ grant: Grant; row: GrantRow }[]> {
-    const rows: GrantRow[] = await em.query(`SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = $1`, [userId]);
+    const rows: GrantRow[] = await em.query(`SELECT ${GRANT_COLUMNS} FROM ${GRANTS_FROM} WHERE ms.user_id = $1`, [userId]);
     return rows.map((row) => ({ grant: toGrant(row), row }));
   }
 

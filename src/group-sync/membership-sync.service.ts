@@ -18,7 +18,7 @@ import { grantedGroups, inScope, planMemberships, type Grant, type GroupSettings
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
-import { deleteGrants, GRANT_COLUMNS, GrantRow, sourceColumns, toGrant } from './grant-rows';
+import { deleteGrants, GRANT_COLUMNS, GRANTS_FROM, GrantRow, sourceColumns, toGrant } from './grant-rows';
 import { LifecycleService } from './lifecycle.service';
 import { Link, LINK_COLUMNS, Reason, RecordReason, SyncTarget } from './sync-target';
 
@@ -227,39 +227,24 @@ export class MembershipSync {
     sourceRefs: readonly string[],
   ): Promise<{ links: Link[]; idpGroups: Map<string, IdpGroup[]>; rowOf: Map<Grant, GrantRow>; grantsOf: Map<string, Grant[]> }> {
     const refs = recordIds(sourceRefs);
-    const rowOf = new Map<Grant, GrantRow>();
-    const grantsOf = new Map<string, Grant[]>();
     const idpGroups = new Map<string, IdpGroup[]>();
-    if (refs.length === 0) return { links: [], idpGroups, rowOf, grantsOf };
+    if (refs.length === 0) return { links: [], idpGroups, ...indexGrants([]) };
     const [state]: { links: Link[]; idp: IdpGroupRow[]; grants: GrantRow[] }[] = await em.query(
       `WITH links AS (SELECT ${LINK_COLUMNS} FROM user_sources s WHERE s.connector_id = $1 AND s.source_ref = ANY($2::text[]))
        SELECT (SELECT coalesce(jsonb_agg(l), '[]') FROM links l) AS links,
               (SELECT coalesce(jsonb_agg(i), '[]') FROM (${IDP_GROUPS_SQL}) i) AS idp,
               (SELECT coalesce(jsonb_agg(x), '[]') FROM links l CROSS JOIN LATERAL (
-                 SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = l."userId" OFFSET 0) x) AS grants`,
+                 SELECT ${GRANT_COLUMNS} FROM ${GRANTS_FROM} WHERE ms.user_id = l."userId" OFFSET 0) x) AS grants`,
       [connectorId, refs],
     );
     for (const r of state.idp) append(idpGroups, r.ref, idpGroup(r));
-    for (const row of state.grants) {
-      const grant = toGrant(row);
-      rowOf.set(grant, row);
-      append(grantsOf, row.user_id, grant);
-    }
-    return { links: state.links, idpGroups, rowOf, grantsOf };
+    return { links: state.links, idpGroups, ...indexGrants(state.grants) };
   }
 
   /** Every grant of these users, from every source, with the row behind each. */
   private async grants(em: EntityManager, userIds: string[]): Promise<{ rowOf: Map<Grant, GrantRow>; grantsOf: Map<string, Grant[]> }> {
-    const rowOf = new Map<Grant, GrantRow>();
-    const grantsOf = new Map<string, Grant[]>();
-    if (userIds.length === 0) return { rowOf, grantsOf };
-    const rows: GrantRow[] = await em.query(`SELECT ${GRANT_COLUMNS} FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = ANY($1::uuid[])`, [userIds]);
-    for (const row of rows) {
-      const grant = toGrant(row);
-      rowOf.set(grant, row);
-      append(grantsOf, row.user_id, grant);
-    }
-    return { rowOf, grantsOf };
+    if (userIds.length === 0) return indexGrants([]);
+    return indexGrants(await em.query(`SELECT ${GRANT_COLUMNS} FROM ${GRANTS_FROM} WHERE ms.user_id = ANY($1::uuid[])`, [userIds]));
   }
 
   /**
@@ -295,7 +280,6 @@ export class MembershipSync {
     for (const r of rows) append(byRef, r.ref, idpGroup(r));
     return byRef;
   }
-
 }
 
 /** The reason the record's directory user is deprovisioned after this evaluation, or null. */
@@ -314,6 +298,18 @@ function nextReason(link: Link, groups: readonly IdpGroup[], settings: GroupSett
 /** Distinct SCIM user ids, lower-cased; a member value that is no uuid names no record. */
 function recordIds(refs: readonly string[]): string[] {
   return [...new Set(refs.filter(isUuid).map((r) => r.toLowerCase()))];
+}
+
+/** Grant rows as grants, each with its row, and each user's grants. */
+function indexGrants(rows: readonly GrantRow[]): { rowOf: Map<Grant, GrantRow>; grantsOf: Map<string, Grant[]> } {
+  const rowOf = new Map<Grant, GrantRow>();
+  const grantsOf = new Map<string, Grant[]>();
+  for (const row of rows) {
+    const grant = toGrant(row);
+    rowOf.set(grant, row);
+    append(grantsOf, row.user_id, grant);
+  }
+  return { rowOf, grantsOf };
 }
 
 function append<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -10,7 +10,7 @@ import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/uuid';
 import { groupSettingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
-import { GRANT_COLUMNS, GrantRow, toGrant } from './grant-rows';
+import { GRANT_COLUMNS, GRANTS_FROM, GrantRow, toGrant } from './grant-rows';
 import { MembershipSync } from './membership-sync.service';
 
 export interface MembershipWhy {
@@ -36,7 +36,7 @@ export class WhyService {
     if (!user) throw DomainError.notFound('User', userId);
 
     const rows: (GrantRow & { created_at: Date })[] = await em.query(
-      `SELECT ${GRANT_COLUMNS}, ms.created_at FROM memberships ms JOIN groups g ON g.id = ms.group_id WHERE ms.user_id = $1 AND ms.group_id = $2 ORDER BY ms.id`,
+      `SELECT ${GRANT_COLUMNS}, ms.created_at FROM ${GRANTS_FROM} WHERE ms.user_id = $1 AND ms.group_id = $2 ORDER BY ms.id`,
       [userId, groupId],
     );
     const connectorIds = [...new Set(rows.map((r) => r.source_connector_id).filter((id): id is string => id !== null))];

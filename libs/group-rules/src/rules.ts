@@ -59,8 +59,7 @@ export function neverRemoveReason(group: string, settings: GroupSettings): strin
  */
 export function mappedGroupsToCreate(idpGroups: readonly IdpGroup[], settings: GroupSettings): string[] {
   if (settings.strategy !== 'manual' || !settings.manual.importEmptyMappedGroups) return [];
-  const targets = idpGroups.flatMap((idpGroup) => ruleTargets(idpGroup, settings, 'IdP group'));
-  return distinctGroups(targets.map((t) => t.group).filter((group) => assignRefusal(group, settings) === undefined));
+  return assignableGroups(idpGroups, settings);
 }
 
 /**
@@ -68,6 +67,12 @@ export function mappedGroupsToCreate(idpGroups: readonly IdpGroup[], settings: G
  * neverAssign: what planMemberships grants for it, the same for every member.
  */
 export function grantedGroups(idpGroup: IdpGroup, settings: GroupSettings): string[] {
-  return distinctGroups(ruleTargets(idpGroup, settings, 'IdP group').map((t) => t.group).filter((group) => assignRefusal(group, settings) === undefined));
+  return assignableGroups([idpGroup], settings);
+}
+
+/** The directory groups the strategy's rules point to from these IdP groups, after onlyAssign and neverAssign. */
+function assignableGroups(idpGroups: readonly IdpGroup[], settings: GroupSettings): string[] {
+  const targets = idpGroups.flatMap((idpGroup) => ruleTargets(idpGroup, settings, 'IdP group'));
+  return distinctGroups(targets.map((t) => t.group).filter((group) => assignRefusal(group, settings) === undefined));
 }
 

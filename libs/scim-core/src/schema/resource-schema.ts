@@ -192,9 +192,7 @@ export class ResourceSchema {
   resolveText(text: string): ResolvedAttribute | undefined {
     if (this.resolvedTexts.has(text)) return this.resolvedTexts.get(text);
     const resolved = this.resolveTextUncached(text);
-    // Bounded: a client sending ever new attribute names must not grow it without end.
-    if (this.resolvedTexts.size >= RESOLVED_TEXTS) this.resolvedTexts.clear();
-    this.resolvedTexts.set(text, resolved === undefined ? undefined : freeze(resolved));
+    remember(this.resolvedTexts, text, resolved === undefined ? undefined : freeze(resolved));
     return resolved;
   }
 
@@ -209,10 +207,7 @@ export class ResourceSchema {
       path = deepFreeze(parsePatchPath(text, { schemaUrns: this.schemaUrns }));
       // Paths selecting one value by id (Entra's `members[value eq "<id>"]`, a thousand per PATCH)
       // are each seen once: only short value filters (`emails[type eq "work"].value`) are kept.
-      if (!path.filter || text.length <= 48) {
-        if (this.patchPaths.size >= RESOLVED_TEXTS) this.patchPaths.clear();
-        this.patchPaths.set(text, path);
-      }
+      if (!path.filter || text.length <= 48) remember(this.patchPaths, text, path);
     }
     return path;
   }
@@ -282,6 +277,12 @@ export function groupSchema(extensions: readonly SchemaDef[] = []): ResourceSche
   return new ResourceSchema(withExtensions(GROUP_RESOURCE_TYPE, extensions), [CORE_GROUP, ...extensions]);
 }
 
+/** Bounded: a client sending ever new attribute names must not grow a cache without end. */
+function remember<V>(cache: Map<string, V>, text: string, value: V): void {
+  if (cache.size >= RESOLVED_TEXTS) cache.clear();
+  cache.set(text, value);
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -290,7 +291,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A remembered resolution is shared by every caller: none may change it. */
+/**
+ * A remembered resolution is shared by every caller: none may change it. Only the answer is frozen,
+ * not the schema's own definitions it points to.
+ */
 function freeze(resolved: ResolvedAttribute): ResolvedAttribute {
   Object.freeze(resolved.path);
   return Object.freeze(resolved);
