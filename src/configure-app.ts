@@ -7,11 +7,12 @@ import { FastifyRequest } from 'fastify';
 import { AdminExceptionFilter } from './common/admin-exception.filter';
 import { adminValidationPipe } from './common/validation';
 import { MAX_BODY_BYTES } from './scim/discovery';
-import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from './scim/scim-exception.filter';
+import { SCIM_CONTENT_TYPE, ScimExceptionFilter, sendScimError } from './scim/scim-exception.filter';
+import { protocolOfUrl } from './scim/scim-version';
 
 const SCIM_PATH = /^\/scim\//;
 /** Discovery documents are read-only; any other method is 405, decided before the body is parsed. */
-const DISCOVERY_PATH = /^\/scim\/v2\/[^/?]+\/(ServiceProviderConfig|serviceConfiguration|ResourceTypes|Schemas)(\/[^?]*)?(\?.*)?$/i;
+const DISCOVERY_PATH = /^\/scim\/v[12]\/[^/?]+\/(ServiceProviderConfigs?|serviceConfiguration|ResourceTypes|Schemas)(\/[^?]*)?(\?.*)?$/i;
 
 /**
  * Errors raised outside a controller (body parsing, unknown routes) are answered in the format of
@@ -44,7 +45,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && DISCOVERY_PATH.test(request.url)) {
       const error = new ScimError(405, undefined, `${request.method} is not allowed here: discovery endpoints are read-only`);
-      return reply.status(405).header('allow', 'GET').type(SCIM_CONTENT_TYPE).send(error.toJSON());
+      sendScimError(reply.header('allow', 'GET'), protocolOfUrl(request.url), error);
+      return reply;
     }
   });
   fastify.addHook('onSend', async (request, reply) => {

@@ -1,6 +1,6 @@
 // RFC 7644 section 4 discovery documents: what this endpoint supports, its resource types and their
 // schemas with every attribute characteristic (IdPs such as Google build attribute mappings from them).
-import { ResourceTypeDef, SchemaDef } from '@roster/scim-core';
+import { ResourceTypeDef, SchemaDef, SCIM1_CORE_SCHEMA } from '@roster/scim-core';
 import { MAX_PAGE_SIZE } from './scim-query';
 
 export const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
@@ -31,6 +31,26 @@ export function serviceProviderConfig(baseUrl: string) {
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+/**
+ * The SCIM 1.1 service provider configuration (/ServiceProviderConfigs). Bulk is not served on 1.1
+ * endpoints; XML never was.
+ */
+export function serviceProviderConfigV1(baseUrl: string) {
+  const v2 = serviceProviderConfig(baseUrl);
+  return {
+    schemas: [SCIM1_CORE_SCHEMA],
+    patch: v2.patch,
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: v2.filter,
+    changePassword: v2.changePassword,
+    sort: v2.sort,
+    etag: v2.etag,
+    xmlDataFormat: { supported: false },
+    authenticationSchemes: v2.authenticationSchemes.map(({ name, description, specUri, primary }) => ({ name, description, specUrl: specUri, primary })),
+    meta: { location: `${baseUrl}/ServiceProviderConfigs` },
   };
 }
 

@@ -9,10 +9,12 @@ import { ConnectorsService } from '../connectors/connectors.service';
 import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { ScimRequest } from './connector-context';
 import { ResourceKindsCache } from './resource-kinds';
+import { protocolOfUrl } from './scim-version';
 
 /**
- * A SCIM request names its connector in the URL and must carry that connector's bearer token. Every
- * failure is the same 401, so a caller learns nothing about which connectors exist.
+ * A SCIM request names its connector in the URL and must carry that connector's bearer token, on
+ * the endpoint of the connector's SCIM version. Every failure is the same 401, so a caller learns
+ * nothing about which connectors exist.
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
@@ -29,7 +31,7 @@ export class ScimAuthGuard implements CanActivate {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new ScimError(401, undefined, 'Authorization required: send the connector token as "Authorization: Bearer <token>"');
     const connector = isUuid(connectorId) ? await this.connectors.authenticate(connectorId, token) : null;
-    if (!connector || connector.protocol !== 'scim2') throw new ScimError(401, undefined, 'The bearer token is not valid for this endpoint');
+    if (!connector || connector.protocol !== protocolOfUrl(request.url)) throw new ScimError(401, undefined, 'The bearer token is not valid for this endpoint');
     if (!connector.enabled) throw new ScimError(403, undefined, 'This connector is disabled in Roster');
     request.connector = {
       connectorId: connector.id,

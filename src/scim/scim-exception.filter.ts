@@ -1,10 +1,11 @@
 // The SCIM transport's one error mapper (RFC 7644 3.12): every failure leaves as a SCIM Error
 // document with `status` as a string and the precise scimType, in application/scim+json.
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ScimError } from '@roster/scim-core';
+import { scim1Error, ScimError } from '@roster/scim-core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation, pgError } from '../common/pg-errors';
+import { protocolOfUrl, SCIM1_CONTENT_TYPE } from './scim-version';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -21,8 +22,14 @@ export class ScimExceptionFilter implements ExceptionFilter {
       this.logger.error({ msg: 'Unhandled error in a SCIM request', requestId: String(request.id), err: exception });
     }
     if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="roster-scim"');
-    void reply.status(error.status).type(SCIM_CONTENT_TYPE).send(error.toJSON());
+    sendScimError(reply, protocolOfUrl(request.url), error);
   }
+}
+
+/** An error in the format of the request's SCIM version (RFC 7644 3.12, or SCIM 1.1's `Errors` list). */
+export function sendScimError(reply: FastifyReply, protocol: 'scim1' | 'scim2', error: ScimError): void {
+  if (protocol === 'scim1') void reply.status(error.status).type(SCIM1_CONTENT_TYPE).send(scim1Error(error));
+  else void reply.status(error.status).type(SCIM_CONTENT_TYPE).send(error.toJSON());
 }
 
 export function toScimError(exception: unknown): ScimError {

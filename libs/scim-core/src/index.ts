@@ -17,3 +17,4 @@ export * from './filter/leniency';
 export * from './patch/canonical';
 export * from './compat/idp-normaliser';
 export * from './schema/extension';
+export * from './compat/scim1';
