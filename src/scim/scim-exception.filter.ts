@@ -1,5 +1,6 @@
 // The SCIM transport's one error mapper (RFC 7644 3.12): every failure leaves as a SCIM Error
-// document with `status` as a string and the precise scimType, in application/scim+json.
+// document with `status` as a string and the precise scimType, in application/scim+json; under
+// /scim/v1 as SCIM 1.1's `{"Errors": [{"description", "code"}]}` in application/json.
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { scim1Error, ScimError } from '@roster/scim-core';
 import { FastifyReply, FastifyRequest } from 'fastify';
