@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import { AuditModule } from './audit/audit.module';
+import { ConfigBackupModule } from './config-backup/config-backup.module';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { ConnectorsModule } from './connectors/connectors.module';
@@ -16,6 +17,7 @@ import { ScimModule } from './scim/scim.module';
   imports: [
     AdminAuthModule,
     AuditModule,
+    ConfigBackupModule,
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
     ConnectorsModule,
     DatabaseModule,

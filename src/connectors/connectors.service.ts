@@ -119,6 +119,11 @@ export class ConnectorsService {
     }).finally(() => this.credentials.invalidate(id));
   }
 
+  /** Drops the cached credentials of a connector changed outside this service (a configuration import). */
+  forgetCredentials(id: string): void {
+    this.credentials.invalidate(id);
+  }
+
   setEnabled(ctx: AdminContext, id: string, enabled: boolean): Promise<Connector> {
     return this.connectors.transaction(async (em) => {
       const connector = (await this.connectors.update(id, { enabled }, em)) ?? notFound(id);

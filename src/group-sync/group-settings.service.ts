@@ -130,6 +130,11 @@ export class GroupSettingsService implements OnApplicationBootstrap, BeforeAppli
     return this.jobRunner.settled();
   }
 
+  /** Re-evaluates every stored user under the connector's current settings (after a configuration import). */
+  reevaluate(connector: Connector): Promise<ConnectorJob> {
+    return this.apply(connector, groupSettingsOf(connector));
+  }
+
   /** Re-evaluates every stored user of the connector under `settings`, in the background. */
   private apply(connector: Connector, settings: GroupSettings): Promise<ConnectorJob> {
     const target = this.target(connector, settings);

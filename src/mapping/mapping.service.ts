@@ -65,6 +65,11 @@ export class MappingService {
     return compiled;
   }
 
+  /** Drops the compiled mapping kept for a connector whose mapping changed outside this service. */
+  forget(connectorId: string): void {
+    this.compiled.delete(connectorId);
+  }
+
   private presetCompiled(preset: MappingPreset): CompiledMapping {
     let compiled = this.presets.get(preset);
     if (!compiled) this.presets.set(preset, (compiled = compileMapping(defaultMapping(preset))));
@@ -73,7 +78,7 @@ export class MappingService {
 
   async replace(ctx: AdminContext, connectorId: string, input: unknown): Promise<ConnectorMapping> {
     const connector = await this.connectors.get(connectorId);
-    const mapping = checked(input);
+    const mapping = checkedMapping(input);
     const expected = connector.protocol === 'ldap' ? 'ldap' : 'scim';
     if (mapping.kind !== expected) {
       throw DomainError.invalid(`A ${connector.protocol} connector reads ${expected} records`, [{ field: 'kind', problems: [`must be "${expected}"`] }]);
@@ -96,7 +101,7 @@ export class MappingService {
   /** Which directory users `input` would change, and how, if it replaced the mapping. Writes nothing. */
   async dryRun(connectorId: string, input: unknown): Promise<DryRun> {
     const connector = await this.connectors.get(connectorId);
-    return this.reprojection.dryRun(connector, checked(input));
+    return this.reprojection.dryRun(connector, checkedMapping(input));
   }
 
   async jobs(connectorId: string): Promise<ProjectionJob[]> {
@@ -128,7 +133,7 @@ export class MappingService {
    */
   async preview(connectorId: string, record: unknown, draft?: unknown): Promise<Evaluation> {
     const connector = await this.connectors.get(connectorId);
-    const mapping = draft === undefined ? (await this.get(connectorId)).mapping : checked(draft, 'mapping');
+    const mapping = draft === undefined ? (await this.get(connectorId)).mapping : checkedMapping(draft, 'mapping');
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       throw DomainError.invalid('record must be a JSON object', [{ field: 'record', problems: ['must be a SCIM User resource or an LDAP entry'] }]);
     }
@@ -140,7 +145,8 @@ export class MappingService {
   }
 }
 
-function checked(input: unknown, prefix = ''): Mapping {
+/** A mapping as mapping-core validates it; a 400 naming each problem (under `prefix`) otherwise. */
+export function checkedMapping(input: unknown, prefix = ''): Mapping {
   const result = validateMapping(input);
   if (result.ok) return result.mapping;
   throw DomainError.invalid(
