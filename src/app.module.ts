@@ -11,6 +11,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { GroupSyncModule } from './group-sync/group-sync.module';
 import { HealthModule } from './health/health.module';
 import { MappingModule } from './mapping/mapping.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ScimModule } from './scim/scim.module';
 
 @Module({
@@ -25,6 +26,7 @@ import { ScimModule } from './scim/scim.module';
     GroupSyncModule,
     HealthModule,
     MappingModule,
+    MetricsModule,
     ScimModule,
   ],
 })

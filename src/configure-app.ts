@@ -6,7 +6,9 @@ import { ScimError } from '@roster/scim-core';
 import { FastifyRequest } from 'fastify';
 import { AdminExceptionFilter } from './common/admin-exception.filter';
 import { adminValidationPipe } from './common/validation';
+import { MetricsService } from './metrics/metrics.service';
 import { MAX_BODY_BYTES } from './scim/discovery';
+import { ScimRequest } from './scim/connector-context';
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter, sendScimError } from './scim/scim-exception.filter';
 import { protocolOfUrl } from './scim/scim-version';
 
@@ -51,6 +53,17 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observe({
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+      connectorId: (request as unknown as ScimRequest).connector?.connectorId,
+    });
+    done();
   });
 
   const document = SwaggerModule.createDocument(
