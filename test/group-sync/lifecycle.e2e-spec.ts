@@ -307,6 +307,40 @@ describe('User lifecycle and the mass-deprovisioning brake', () => {
       expect(unlinked.details.revoked.sort()).toEqual(['OtherOnly', 'Shared']);
       expect(await lifecycleOf(other, lin.id)).toEqual(['directory.user.unlinked']);
     });
+
+    it('a second connector’s inactive record never disables a linked user by itself: its onDeactivate decides', async () => {
+      const { client: okta, dir } = await connector('okta', 'okta-link-inactive');
+      const { client: keeps } = await connector('generic', 'generic-keeps', { lifecycle: { onDeactivate: 'keep' } }, dir.directoryId);
+      const { client: disables } = await connector('generic', 'generic-disables', undefined, dir.directoryId);
+      await createUsers(okta, ['max@example.com']);
+      await keeps.post('/Users', { ...scimUser('max@example.com'), active: false }).expect(201);
+      expect((await dir.user('max@example.com'))!.active).toBe(true);
+      const max = (await dir.user('max@example.com'))!;
+      expect((await directoryUser(dir, max.id))!.sources).toHaveLength(2);
+      expect(await lifecycleOf(keeps, max.id)).toEqual(['directory.user.kept']);
+      // With the default onDeactivate (disable), linking an inactive record disables, through the lifecycle.
+      await disables.post('/Users', { ...scimUser('max@example.com'), active: false }).expect(201);
+      expect((await dir.user('max@example.com'))!.active).toBe(false);
+      expect(await lifecycleOf(disables, max.id)).toEqual(['directory.user.disabled']);
+    });
+
+    it('a second connector’s active record enables a linked user no other connector holds disabled', async () => {
+      const { client: okta, dir } = await connector('okta', 'okta-link-active', { lifecycle: { onDelete: 'disable' } });
+      const { client: entra } = await connector('entra', 'entra-link-active', undefined, dir.directoryId);
+      const { client: late } = await connector('generic', 'generic-link-active', undefined, dir.directoryId);
+      const ids = await createUsers(okta, ['zoe@example.com', 'ned@example.com']);
+      // Okta deactivates Zoe: disabled, and Okta's link holds her so until Okta reactivates her.
+      await oktaActive(okta, ids['zoe@example.com'], false).expect(200);
+      await createUsers(entra, ['zoe@example.com']);
+      expect((await dir.user('zoe@example.com'))!.active).toBe(false);
+      await oktaActive(okta, ids['zoe@example.com'], true).expect(200);
+      expect((await dir.user('zoe@example.com'))!.active).toBe(true);
+      // Okta deletes Ned's record: disabled, and no link is left holding him.
+      await okta.delete(`/Users/${ids['ned@example.com']}`).expect(204);
+      expect((await dir.user('ned@example.com'))!.active).toBe(false);
+      await createUsers(late, ['ned@example.com']);
+      expect((await dir.user('ned@example.com'))!.active).toBe(true);
+    });
   });
 
   describe('required groups', () => {

@@ -10,7 +10,8 @@
 // - Fields the mapping left out (a `keep` rule with nothing to say) are not written; `null` clears.
 // - `active` is the lifecycle's (src/group-sync/lifecycle.service.ts): a new directory user takes the
 //   mapped value, later writes leave it to the lifecycle rules, which also handle a record a mapping
-//   rule drops; a skipped record leaves the directory alone.
+//   rule drops; a skipped record leaves the directory alone. A new record linking by username to an
+//   existing user can enable it (unless another connector holds it disabled), never disable it.
 // - A link whose directory user a lifecycle rule deleted or anonymised is frozen until the reason ends.
 import { evaluate, type CompiledMapping, type DirectoryField, type Evaluation, type MappedUser } from '@roster/mapping-core';
 import type { EntityManager } from 'typeorm';
@@ -49,6 +50,16 @@ const COLUMN: Record<DirectoryField, string> = {
   employeeNumber: 'employee_number',
 };
 
+/**
+ * `active` of an existing directory user a new record links to by username: an inactive record leaves
+ * it to the lifecycle (the connector's onDeactivate, which runs next in the same transaction, may keep
+ * the user); an active one enables the user unless another connector's link holds it disabled (that
+ * connector's reactivation will).
+ */
+const LINKED_ACTIVE = `active = CASE WHEN EXCLUDED.active AND NOT users.active
+    THEN NOT EXISTS (SELECT 1 FROM user_sources s WHERE s.user_id = users.id AND s.lifecycle_action = 'disable')
+    ELSE users.active END`;
+
 class Params {
   readonly values: unknown[] = [];
   constructor(private readonly first: number) {}
@@ -76,7 +87,10 @@ export function projectUserCtes(p: UserProjection, sourceRefSql: string, firstPa
   const insertValues = [`${directory}::uuid`, ...fieldEntries(user).map(([, value]) => params.add(value)), `${params.add(customSet(user))}::jsonb`];
   const conflict =
     p.linking === 'username'
-      ? `ON CONFLICT (directory_id, lower(user_name)) DO UPDATE SET ${assignments(user, params, 'users.attributes', 'EXCLUDED').join(', ')}`
+      ? `ON CONFLICT (directory_id, lower(user_name)) DO UPDATE SET ${[
+          ...assignments(user, params, 'users.attributes', 'EXCLUDED', ['active']),
+          ...(user.fields.active !== undefined ? [LINKED_ACTIVE] : []),
+        ].join(', ')}`
       : '';
   // Linking by email or externalId: the one directory user with the mapped value, if exactly one.
   const matchColumn = p.linking === 'email' ? 'lower(email)' : p.linking === 'externalId' ? 'external_id' : undefined;
