@@ -7,7 +7,8 @@
 // - The brake counts deprovisions of active users only, per connector, over its window; from the
 //   first hold until an admin decides, every further deprovision of the connector joins that hold.
 //   The IdP's write itself (the SCIM view) always lands: only the directory change waits.
-// - A user created by this request (inactive, or out of scope) is never counted: it was not active.
+// - A user created by this request (inactive, or out of scope) is never counted: it was not active. A
+//   new record linking to an existing active user (another connector's) is counted like any other.
 // - A SCIM DELETE of a record while another record (another connector) still feeds the directory user
 //   only unlinks it and revokes what this connector's groups granted.
 import { Injectable } from '@nestjs/common';
@@ -110,9 +111,11 @@ export class LifecycleService {
       await this.record(em, t, userId, 'directory.user.kept', { event, reason: decision.reason });
       return 'keep';
     }
-    const [user] = await em.query(`SELECT active FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    // A record new in this request counts only when it met a directory user that existed before (linked
+    // by username from another connector): created_at is now() only for a user this transaction made.
+    const [user] = await em.query(`SELECT active, created_at = now() AS created FROM users WHERE id = $1 FOR UPDATE`, [userId]);
     if (!user) return 'keep';
-    if (!isNew && user.active) {
+    if (!(isNew && user.created) && user.active) {
       const holdId = await this.brake(em, t);
       await em.query(
         `INSERT INTO deprovisions (connector_id, user_id, source_ref, event, action, status, hold_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

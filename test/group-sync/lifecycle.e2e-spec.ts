@@ -324,6 +324,21 @@ describe('User lifecycle and the mass-deprovisioning brake', () => {
       expect(await lifecycleOf(disables, max.id)).toEqual(['directory.user.disabled']);
     });
 
+    it('the brake counts a second connector’s inactive record that would disable a linked active user', async () => {
+      const { client: okta, dir } = await connector('okta', 'okta-link-brake');
+      // minUsers 0: the brake holds the very first deprovision of an active user.
+      const { client: braked } = await connector('generic', 'generic-link-brake', { brake: { minUsers: 0 } }, dir.directoryId);
+      await createUsers(okta, ['ivy@example.com']);
+      await braked.post('/Users', { ...scimUser('ivy@example.com'), active: false }).expect(201);
+      const ivy = (await dir.user('ivy@example.com'))!;
+      expect(ivy.active).toBe(true);
+      expect(await lifecycleOf(braked, ivy.id)).toEqual(['directory.user.deprovision_held']);
+      const [open] = await holds(braked);
+      expect(open).toMatchObject({ status: 'open' });
+      await decide(braked, open.id, 'approve').expect(200);
+      expect((await dir.user('ivy@example.com'))!.active).toBe(false);
+    });
+
     it('a second connector’s active record enables a linked user no other connector holds disabled', async () => {
       const { client: okta, dir } = await connector('okta', 'okta-link-active', { lifecycle: { onDelete: 'disable' } });
       const { client: entra } = await connector('entra', 'entra-link-active', undefined, dir.directoryId);
