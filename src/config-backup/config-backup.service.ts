@@ -208,6 +208,7 @@ export class ConfigBackupService {
       !isDeepStrictEqual(current.mapping, c.mapping) && 'mapping',
     ].filter((f): f is string => Boolean(f));
     if (changed.length === 0) return { id: c.id, name: c.name, action: 'unchanged', changed };
+    if (changed.includes('directoryId')) await this.connectors.assertMovable(c.id, c.directoryId, em);
     // The token stays: the IdP holds the current one, which may be newer than the backup's.
     await em.query(`UPDATE connectors SET name = $2, idp = $3, directory_id = $4, enabled = $5, settings = $6, updated_at = now() WHERE id = $1`, [
       c.id,

@@ -39,6 +39,19 @@ export class ConnectorsRepository {
       .where('c.id = :id', { id });
   }
 
+  /**
+   * How many users and groups the connector has received, with its row locked FOR UPDATE, which waits
+   * for creates in flight (their foreign-key check holds the row FOR KEY SHARE) and holds off new ones.
+   */
+  async lockAndCountRecords(id: string, em: EntityManager): Promise<{ users: number; groups: number } | null> {
+    const [row] = await em.query(
+      `SELECT (SELECT count(*) FROM scim_users WHERE connector_id = c.id)::int AS users, (SELECT count(*) FROM scim_groups WHERE connector_id = c.id)::int AS groups
+       FROM connectors c WHERE c.id = $1 FOR UPDATE OF c`,
+      [id],
+    );
+    return row ?? null;
+  }
+
   async insert(values: Omit<Connector, 'id' | 'createdAt' | 'updatedAt'>, em: EntityManager): Promise<Connector> {
     const saved = await em.save(Connector, em.create(Connector, values));
     return em.findOneByOrFail(Connector, { id: saved.id });

@@ -95,12 +95,32 @@ export class ConnectorsService {
             ...(identityLinking !== undefined ? { identityLinking } : {}),
           };
         }
-        if (dto.directoryId !== undefined) changes.directoryId = await this.targetDirectory(dto.directoryId, em);
+        if (dto.directoryId !== undefined) {
+          changes.directoryId = await this.targetDirectory(dto.directoryId, em);
+          await this.assertMovable(id, changes.directoryId, em);
+        }
         const connector = (await this.connectors.update(id, changes, em)) ?? notFound(id);
         await this.audit.record({ ...connectorAuditBase(ctx, connector), action: 'connector.updated', details: { changes } }, em);
         return connector;
       }),
     ).finally(() => this.credentials.invalidate(id));
+  }
+
+  /**
+   * A connector that has received users or groups keeps its target directory: its records' directory
+   * users live there (their links name them), so a move would leave them behind while new records
+   * went to the new directory. Its IdP can push to a new connector targeting the other directory.
+   */
+  async assertMovable(id: string, directoryId: string, em: EntityManager): Promise<void> {
+    const current = await this.connectors.findById(id, em);
+    if (!current || current.directoryId === directoryId) return;
+    const records = (await this.connectors.lockAndCountRecords(id, em))!;
+    if (records.users > 0 || records.groups > 0) {
+      throw DomainError.conflict(
+        `Connector ${current.name} has already provisioned ${records.users} user(s) and ${records.groups} group(s) into its directory, so it cannot target another one; ` +
+          'create a new connector for the other directory and point the IdP at it',
+      );
+    }
   }
 
   /**

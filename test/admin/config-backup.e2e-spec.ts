@@ -159,6 +159,16 @@ describe('Configuration backup and restore', () => {
     await target.http.get(`/api/v1/directories/${elsewhere}`).set(target.admin).expect(404);
   });
 
+  it('refuses to move a connector that has provisioned users to another directory (409), writing nothing', async () => {
+    const doc = structuredClone(backup);
+    const okta = doc.connectors.find((c: { id: string }) => c.id === oktaId);
+    okta.directoryId = doc.directories.find((d: { name: string }) => d.name === 'Default').id;
+    okta.name = 'Okta moved';
+    const res = await importing(target, doc).expect(409);
+    expect(res.body.message).toContain('cannot target another');
+    expect((await target.http.get(`/api/v1/connectors/${oktaId}`).set(target.admin).expect(200)).body).toMatchObject({ directoryId: hrDirectoryId, name: 'Okta' });
+  });
+
   it('refuses a document with problems, naming every one, and writes nothing', async () => {
     const before = await connectors(target);
     const broken = structuredClone(backup);

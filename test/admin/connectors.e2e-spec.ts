@@ -125,6 +125,26 @@ describe('Connector registry (admin API)', () => {
     expect(await connectors.authenticate(a.body.id, b.body.token)).toBeNull();
   });
 
+  it('moves a connector to another directory until it has provisioned anything, and refuses after (409)', async () => {
+    const other = (await t.http.post('/api/v1/directories').set(t.admin).send({ name: 'Elsewhere' }).expect(201)).body.id;
+    const third = (await t.http.post('/api/v1/directories').set(t.admin).send({ name: 'Third place' }).expect(201)).body.id;
+    const { id, token } = (await create({ name: 'Mover', idp: 'okta' }).expect(201)).body;
+    await t.http.patch(`/api/v1/connectors/${id}`).set(t.admin).send({ directoryId: other }).expect(200);
+    await t.http
+      .post(`/scim/v2/${id}/Users`)
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', 'application/scim+json')
+      .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'mover@example.com' }))
+      .expect(201);
+    const users = (await t.http.get(`/api/v1/directories/${other}/users`).set(t.admin).expect(200)).body.users;
+    expect(users.map((u: { username: string }) => u.username)).toEqual(['mover@example.com']);
+    const refused = await t.http.patch(`/api/v1/connectors/${id}`).set(t.admin).send({ directoryId: third, name: 'Mover renamed' }).expect(409);
+    expect(refused.body.message).toContain('1 user(s)');
+    expect((await t.http.get(`/api/v1/connectors/${id}`).set(t.admin).expect(200)).body).toMatchObject({ name: 'Mover', directoryId: other });
+    // Naming the directory it already targets is no move.
+    await t.http.patch(`/api/v1/connectors/${id}`).set(t.admin).send({ directoryId: other, name: 'Mover renamed' }).expect(200);
+  });
+
   it('deletes a connector, and its token stops working', async () => {
     const { body } = await create({ name: 'Short-lived', idp: 'google' }).expect(201);
     await t.http.delete(`/api/v1/connectors/${body.id}`).set(t.admin).expect(204);
