@@ -41,4 +41,16 @@ describe('Embedded default database', () => {
       expect(found.body.Resources[0]).toMatchObject({ userName: 'embedded@example.com', groups: [expect.objectContaining({ display: 'Embedded' })] });
     }
   });
+
+  it('serves metrics and backs its configuration up and restores it, as on a Postgres server', async () => {
+    t ??= await start();
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toContain('roster_connectors{protocol="scim2",enabled="true"} 1');
+    const backup = (await t.http.get('/api/v1/config/export').set(t.admin).expect(200)).body;
+    expect(backup.connectors).toHaveLength(1);
+    backup.connectors[0].name = 'Okta (restored)';
+    const res = await t.http.post('/api/v1/config/import').set(t.admin).send(backup).expect(200);
+    expect(res.body.connectors).toEqual([expect.objectContaining({ action: 'updated', changed: ['name'] })]);
+    expect((await t.http.get('/api/v1/connectors').set(t.admin).expect(200)).body[0].name).toBe('Okta (restored)');
+  });
 });
