@@ -19,12 +19,24 @@ describe('Health, Swagger, request ids', () => {
     expect(ui.text).toContain('swagger');
     const doc = await t.http.get('/docs-json').expect(200);
     expect(doc.body.components.securitySchemes.admin).toMatchObject({ type: 'http', scheme: 'bearer' });
-    for (const path of ['/api/v1/connectors', '/api/v1/connectors/{id}/token', '/api/v1/directories/{id}', '/api/v1/audit-events', '/health/ready']) {
+    for (const path of [
+      '/api/v1/connectors',
+      '/api/v1/connectors/{id}/token',
+      '/api/v1/directories/{id}',
+      '/api/v1/audit-events',
+      '/api/v1/config/export',
+      '/api/v1/config/import',
+      '/health/ready',
+      '/metrics',
+      '/scim/v1/{connectorId}/Users/{id}',
+      '/scim/v1/{connectorId}/ServiceProviderConfigs',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
     const create = doc.body.paths['/api/v1/connectors'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409']));
     expect(doc.body.components.schemas.ConnectorWithTokenDto.properties.token.example).toMatch(/^rst_/);
+    expect(Object.keys(doc.body.paths['/api/v1/config/import'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '409']));
   });
 
   it('gives every response a request id and keeps a sane caller-supplied one', async () => {
