@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { DirectoryModule } from './directory/directory.module';
 import { GroupSyncModule } from './group-sync/group-sync.module';
 import { HealthModule } from './health/health.module';
+import { LdapModule } from './ldap/ldap.module';
 import { MappingModule } from './mapping/mapping.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ScimModule } from './scim/scim.module';
@@ -25,6 +26,7 @@ import { ScimModule } from './scim/scim.module';
     DirectoryModule,
     GroupSyncModule,
     HealthModule,
+    LdapModule,
     MappingModule,
     MetricsModule,
     ScimModule,

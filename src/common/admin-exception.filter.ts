@@ -11,6 +11,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  unavailable: HttpStatus.BAD_GATEWAY,
 };
 
 export interface ApiErrorBody {
@@ -30,7 +31,8 @@ export class AdminExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toBody(exception, String(request.id));
-    if (body.statusCode >= 500) {
+    // A DomainError at 5xx (an LDAP server that could not be reached) is answered with its reason; only the unexpected is logged as an error.
+    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
       this.logger.error({ msg: 'Unhandled error', requestId: body.requestId, err: exception });
     }
     if (body.statusCode === HttpStatus.UNAUTHORIZED) reply.header('WWW-Authenticate', 'Bearer realm="roster-admin"');

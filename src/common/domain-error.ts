@@ -1,5 +1,5 @@
 // Coded domain errors: services throw these; each transport maps them to its wire format in one place.
-export type DomainErrorCode = 'not_found' | 'conflict' | 'invalid' | 'unauthorized' | 'forbidden';
+export type DomainErrorCode = 'not_found' | 'conflict' | 'invalid' | 'unauthorized' | 'forbidden' | 'unavailable';
 
 export interface FieldProblem {
   field: string;
@@ -26,5 +26,10 @@ export class DomainError extends Error {
 
   static invalid(message: string, fields: FieldProblem[] = []): DomainError {
     return new DomainError('invalid', message, fields);
+  }
+
+  /** A server Roster depends on (an LDAP directory) could not do what was asked: 502. */
+  static unavailable(message: string): DomainError {
+    return new DomainError('unavailable', message);
   }
 }

@@ -88,7 +88,7 @@ export class ConfigBackupService {
           protocol: c.protocol as ConnectorConfig['protocol'],
           directoryId: c.directory_id,
           enabled: c.enabled,
-          settings: c.settings ?? {},
+          settings: withoutSecrets(c.settings ?? {}),
           mapping: c.mapping,
           token: { hash: c.token_hash, hint: c.token_hint, createdAt: c.token_created_at.toISOString() },
         })),
@@ -199,12 +199,14 @@ export class ConfigBackupService {
       ]);
     }
     const settings = current.settings ?? {};
+    // The backup has no bind password: the stored one stays.
+    if (c.settings.ldap && !c.settings.ldap.bindPassword && settings.ldap?.bindPassword) c.settings.ldap.bindPassword = settings.ldap.bindPassword;
     const changed = [
       current.name !== c.name && 'name',
       current.idp !== c.idp && 'idp',
       current.directory_id !== c.directoryId && 'directoryId',
       current.enabled !== c.enabled && 'enabled',
-      ...(['scimSchemaExtensions', 'identityLinking', 'groupSync'] as const).map((k) => !isDeepStrictEqual(settings[k], c.settings[k]) && `settings.${k}`),
+      ...(['scimSchemaExtensions', 'identityLinking', 'groupSync', 'ldap'] as const).map((k) => !isDeepStrictEqual(settings[k], c.settings[k]) && `settings.${k}`),
       !isDeepStrictEqual(current.mapping, c.mapping) && 'mapping',
     ].filter((f): f is string => Boolean(f));
     if (changed.length === 0) return { id: c.id, name: c.name, action: 'unchanged', changed };
@@ -248,6 +250,13 @@ export class ConfigBackupService {
       }
     }
   }
+}
+
+/** Settings as a backup carries them: an LDAP connector's bind password is never exported. */
+function withoutSecrets(settings: ConnectorSettings): ConnectorSettings {
+  if (!settings.ldap) return settings;
+  const { bindPassword: _secret, ...ldap } = settings.ldap;
+  return { ...settings, ldap: ldap as ConnectorSettings['ldap'] };
 }
 
 function summary(items: { action: ImportAction }[]): Record<ImportAction, number> {

@@ -7,6 +7,7 @@ import { DomainError, FieldProblem } from '../common/domain-error';
 import { isUuid } from '../common/uuid';
 import { checkedExtensions, checkedGroupSettings, ConnectorSettings, IDENTITY_LINKING, IdentityLinking } from '../connectors/connector-settings';
 import { IDP_PRESETS, IdpPreset, Protocol, PROTOCOLS } from '../connectors/connector.entity';
+import { checkedLdapSettings } from '../ldap/ldap-settings';
 import { checkedMapping } from '../mapping/mapping.service';
 
 export const CONFIG_FORMAT = 'roster-configuration';
@@ -43,7 +44,7 @@ export interface ConfigDocument {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const SETTINGS_KEYS = new Set(['scimSchemaExtensions', 'identityLinking', 'groupSync']);
+const SETTINGS_KEYS = new Set(['scimSchemaExtensions', 'identityLinking', 'groupSync', 'ldap']);
 
 /** Collects problems by path instead of stopping at the first. */
 class Problems {
@@ -120,6 +121,11 @@ function settings(input: unknown, at: string, problems: Problems): ConnectorSett
   if (input.groupSync !== undefined) {
     const groupSync = problems.check(`${at}.groupSync`, () => checkedGroupSettings(input.groupSync));
     if (groupSync) out.groupSync = groupSync;
+  }
+  if (input.ldap !== undefined) {
+    // A backup never carries the bind password: the import keeps the one stored here, if any.
+    const ldap = problems.check(`${at}.ldap`, () => checkedLdapSettings(input.ldap, undefined, true));
+    if (ldap) out.ldap = ldap;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import { SchemaExtensionDeclaration, validateSchemaExtensions } from '@roster/scim-core';
 import { defaultGroupSettings, GroupSettings, validateGroupSettings } from '@roster/group-rules';
 import { DomainError } from '../common/domain-error';
+import type { LdapSettings } from '../ldap/ldap-settings';
 
 export const IDENTITY_LINKING = ['username', 'email', 'externalId', 'never'] as const;
 export type IdentityLinking = (typeof IDENTITY_LINKING)[number];
@@ -13,6 +14,8 @@ export interface ConnectorSettings {
   identityLinking?: IdentityLinking;
   /** Group sync strategy, filters, default groups, lifecycle and brake (@roster/group-rules), as validated. */
   groupSync?: GroupSettings;
+  /** An LDAP connector's server, bind and search settings (src/ldap); the password is write-only. */
+  ldap?: LdapSettings;
 }
 
 export function settingsOf(connector: { settings: object | null }): ConnectorSettings {

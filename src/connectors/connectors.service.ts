@@ -127,14 +127,22 @@ export class ConnectorsService {
    * Sets one key of the connector's settings (undefined removes it) with its audit record, in one
    * transaction holding the connector's row; the SCIM endpoint sees the change at once.
    */
-  setSetting<K extends keyof ConnectorSettings>(ctx: AdminContext, id: string, key: K, value: ConnectorSettings[K] | undefined, action: string): Promise<Connector> {
+  setSetting<K extends keyof ConnectorSettings>(
+    ctx: AdminContext,
+    id: string,
+    key: K,
+    value: ConnectorSettings[K] | undefined,
+    action: string,
+    /** What the audit record shows of the value (secrets left out); the value itself by default. */
+    audited: unknown = value,
+  ): Promise<Connector> {
     return this.connectors.transaction(async (em) => {
       const current = (await this.connectors.findCredentialsForUpdate(id, em)) ?? notFound(id);
       const settings: ConnectorSettings = { ...settingsOf(current) };
       if (value === undefined) delete settings[key];
       else settings[key] = value;
       const connector = (await this.connectors.update(id, { settings }, em))!;
-      await this.audit.record({ ...connectorAuditBase(ctx, connector), action, details: { [key]: value ?? null } }, em);
+      await this.audit.record({ ...connectorAuditBase(ctx, connector), action, details: { [key]: audited ?? null } }, em);
       return connector;
     }).finally(() => this.credentials.invalidate(id));
   }

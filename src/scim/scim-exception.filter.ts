@@ -36,7 +36,7 @@ export function sendScimError(reply: FastifyReply, protocol: 'scim1' | 'scim2', 
 export function toScimError(exception: unknown): ScimError {
   if (exception instanceof ScimError) return exception;
   if (exception instanceof DomainError) {
-    const status = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }[exception.code];
+    const status = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, unavailable: 502 }[exception.code];
     return new ScimError(status, exception.code === 'invalid' ? 'invalidValue' : exception.code === 'conflict' ? 'uniqueness' : undefined, exception.message);
   }
   if (isUniqueViolation(exception)) {

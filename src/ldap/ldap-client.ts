@@ -1,0 +1,48 @@
+// One short LDAP conversation with a connector's server: connect, bind, work, unbind. Failures come
+// back as DomainErrors an admin can act on: the server unreachable or slow (502), the bind refused (502,
+// with the server's reason), never a stack.
+import { Client, Entry, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+import { DomainError } from '../common/domain-error';
+import { LdapSettings } from './ldap-settings';
+
+/** An entry as mappings read it: attribute name to value(s), binary values in base64, and its `dn`. */
+export type LdapRecord = Record<string, string | string[]>;
+
+export async function withLdap<T>(settings: LdapSettings, work: (client: Client) => Promise<T>): Promise<T> {
+  const timeout = settings.timeoutSeconds * 1000;
+  // ldapts speaks TLS whenever tlsOptions is given, so only ldaps:// gets them.
+  const tls = settings.url.toLowerCase().startsWith('ldaps:') ? { tlsOptions: { rejectUnauthorized: settings.tlsVerify } } : {};
+  const client = new Client({ url: settings.url, timeout, connectTimeout: timeout, ...tls });
+  try {
+    try {
+      await client.bind(settings.bindDn, settings.bindPassword);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) throw DomainError.unavailable(`The LDAP server refused the bind as ${settings.bindDn}: invalid credentials`);
+      throw ldapFailure(settings, error);
+    }
+    try {
+      return await work(client);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw ldapFailure(settings, error);
+    }
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+function ldapFailure(settings: LdapSettings, error: unknown): DomainError {
+  if (error instanceof ResultCodeError) return DomainError.unavailable(`The LDAP server answered ${error.message} (result code ${error.code})`);
+  const message = (error as Error)?.message ?? String(error);
+  return DomainError.unavailable(`Could not talk to the LDAP server at ${settings.url}: ${message}`);
+}
+
+export function toRecord(entry: Entry): LdapRecord {
+  const record: LdapRecord = { dn: entry.dn };
+  for (const [name, value] of Object.entries(entry)) {
+    if (name === 'dn') continue;
+    const values = (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : String(v)));
+    record[name] = values.length === 1 ? values[0] : values;
+  }
+  return record;
+}
