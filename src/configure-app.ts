@@ -77,6 +77,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The admin token (ADMIN_TOKEN, or the one printed at first start)' }, 'admin')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A connector token (shown once when the connector is created or its token rotated)' }, 'scim')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' }, 'metrics')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -62,4 +62,23 @@ describe('Prometheus metrics', () => {
     expect(sample(text, 'roster_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'roster_jobs_running')).toBeGreaterThanOrEqual(0);
   });
+
+  describe('with METRICS_TOKEN set', () => {
+    const METRICS_TOKEN = 'scrape-me-0123456789abcdef';
+    let guarded: TestApp;
+    beforeAll(async () => {
+      guarded = await startTestApp({ env: { METRICS_TOKEN } });
+    });
+    afterAll(() => guarded.close());
+
+    it('answers only a scraper carrying the token', async () => {
+      const refused = await guarded.http.get('/metrics').expect(401);
+      expect(refused.headers['www-authenticate']).toContain('Bearer');
+      expect(refused.text).not.toContain('roster_');
+      await guarded.http.get('/metrics').set('authorization', 'Bearer not-the-metrics-token').expect(401);
+      await guarded.http.get('/metrics').set('authorization', `Bearer ${guarded.admin.authorization.slice(7)}`).expect(401);
+      const res = await guarded.http.get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+      expect(res.text).toContain('roster_http_request_duration_seconds');
+    });
+  });
 });

@@ -9,6 +9,8 @@ export interface AppConfig {
   /** Set by the operator; when absent, a generated token's hash is kept in the database. */
   adminToken?: string;
   logLevel: LogLevel;
+  /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+  metricsToken?: string;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
@@ -22,5 +24,6 @@ export const appConfig = registerAs('app', (): AppConfig => {
     publicUrl: (env.PUBLIC_URL ?? `http://${publicHost}:${port}`).replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'info',
+    metricsToken: env.METRICS_TOKEN,
   };
 });

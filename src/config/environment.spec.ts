@@ -14,14 +14,16 @@ describe('environment validation', () => {
     [{ PUBLIC_URL: 'roster.example.com' }, 'PUBLIC_URL must be an absolute http(s) URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must be at least 16 characters'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN must be at least 16 characters'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => validateEnvironment(env)).toThrow(ConfigurationError);
     expect(() => validateEnvironment(env)).toThrow(message);
   });
 
-  it('never echoes the admin token it refuses', () => {
+  it('never echoes the admin or metrics token it refuses', () => {
     expect(() => validateEnvironment({ ADMIN_TOKEN: 'tiny-but-secret' })).toThrow(/ADMIN_TOKEN/);
     expect(() => validateEnvironment({ ADMIN_TOKEN: 'tiny-but-secret' })).not.toThrow(/tiny-but-secret/);
+    expect(() => validateEnvironment({ METRICS_TOKEN: 'tiny-but-secret' })).not.toThrow(/tiny-but-secret/);
   });
 });
 
