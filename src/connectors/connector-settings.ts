@@ -1,6 +1,7 @@
 // What a connector's `settings` column holds, typed, and the checks on what an admin writes there.
 import { SchemaExtensionDeclaration, validateSchemaExtensions } from '@roster/scim-core';
 import { defaultGroupSettings, GroupSettings, validateGroupSettings } from '@roster/group-rules';
+import type { RecordKind } from '@roster/mapping-core';
 import { DomainError } from '../common/domain-error';
 import type { LdapSettings } from '../ldap/ldap-settings';
 
@@ -16,6 +17,11 @@ export interface ConnectorSettings {
   groupSync?: GroupSettings;
   /** An LDAP connector's server, bind and search settings (src/ldap); the password is write-only. */
   ldap?: LdapSettings;
+}
+
+/** What a connector's records are: LDAP entries for an LDAP connector, SCIM resources otherwise. */
+export function recordKindOf(connector: { protocol: string }): RecordKind {
+  return connector.protocol === 'ldap' ? 'ldap' : 'scim';
 }
 
 export function settingsOf(connector: { settings: object | null }): ConnectorSettings {

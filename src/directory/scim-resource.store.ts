@@ -22,7 +22,8 @@ export interface ScimRow {
 
 /** Indexed columns derived from the resource; `data` stays the source of truth for everything else. */
 export type IndexedColumns =
-  | { user_name: string; external_id: string | null; display_name: string | null; active: boolean }
+  // `id` only when the caller names the record (an LDAP entry's own id); otherwise Postgres draws one.
+  | { id?: string; user_name: string; external_id: string | null; display_name: string | null; active: boolean }
   | { display_name: string; external_id: string | null };
 
 export interface SqlWhere {

@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { defaultGroupSettings, GroupSettings } from '@roster/group-rules';
 import { DataSource } from 'typeorm';
 import { AdminContext } from '../common/request-context';
-import { checkedGroupSettings, groupSettingsOf, settingsOf } from '../connectors/connector-settings';
+import { checkedGroupSettings, groupSettingsOf, recordKindOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { ConnectorsService } from '../connectors/connectors.service';
 import { DomainError } from '../common/domain-error';
@@ -151,7 +151,7 @@ export class GroupSettingsService implements OnApplicationBootstrap, BeforeAppli
       settings,
       actor: 'admin',
       // MappingModule imports this module, so its service is looked up when needed rather than injected.
-      reproject: async (em, ref) => reprojectStored(em, base, await this.moduleRef.get(MappingService, { strict: false }).compiledFor(connector), ref),
+      reproject: async (em, ref) => reprojectStored(em, base, await this.moduleRef.get(MappingService, { strict: false }).compiledFor(connector), ref, recordKindOf(connector)),
     };
   }
 }

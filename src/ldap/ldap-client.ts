@@ -1,7 +1,7 @@
 // One short LDAP conversation with a connector's server: connect, bind, work, unbind. Failures come
 // back as DomainErrors an admin can act on: the server unreachable or slow (502), the bind refused (502,
 // with the server's reason), never a stack.
-import { Client, Entry, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+import { Client, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions } from 'ldapts';
 import { DomainError } from '../common/domain-error';
 import { LdapSettings } from './ldap-settings';
 
@@ -45,4 +45,33 @@ export function toRecord(entry: Entry): LdapRecord {
     record[name] = values.length === 1 ? values[0] : values;
   }
   return record;
+}
+
+/** A user search under the settings: the whole subtree, every user attribute and the id attribute (AD's objectGUID as bytes). */
+export function userSearch(settings: LdapSettings, filter: string | Filter, paged: boolean): SearchOptions {
+  return {
+    scope: 'sub',
+    filter,
+    attributes: ['*', settings.idAttribute],
+    explicitBufferAttributes: settings.idAttribute.toLowerCase() === 'objectguid' ? [settings.idAttribute] : [],
+    ...(paged ? { paged: { pageSize: 500 } } : {}),
+  };
+}
+
+/** An attribute of a record, whatever the case of its name. */
+export function attribute(record: LdapRecord, name: string): string | undefined {
+  const value = Object.entries(record).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The record id an entry's id attribute gives: a UUID (entryUUID), or 16 bytes in base64 (objectGUID). */
+export function recordId(value: string | undefined): string | null {
+  if (!value) return null;
+  if (UUID.test(value)) return value.toLowerCase();
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 16 || bytes.toString('base64') !== value) return null;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -4,7 +4,7 @@ import { AdminGuard } from '../admin-auth/admin.guard';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { AdminContext, AdminCtx } from '../common/request-context';
 import { LdapSettingsView } from './ldap-settings';
-import { LdapService, LdapTestResult } from './ldap.service';
+import { LdapService, LdapSyncSummary, LdapTestResult } from './ldap.service';
 
 const SETTINGS_EXAMPLE = {
   url: 'ldaps://ldap.example.com',
@@ -58,5 +58,18 @@ export class LdapController {
   @ApiBadGatewayResponse({ type: ApiErrorDto, description: 'The LDAP server could not be reached, or refused the bind' })
   test(@Param('id', ParseUUIDPipe) id: string, @Body() body: { username?: unknown } | undefined): Promise<LdapTestResult> {
     return this.ldap.test(id, body?.username);
+  }
+
+  @Post('sync')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pull every user from the LDAP server now (a full sync)',
+    description:
+      'New entries become directory users through the connector’s mapping, changed ones are updated, and users whose entry is gone are removed as a SCIM DELETE removes them (onDelete, the brake). Answers when done, with the counts. 409 while another sync of the connector runs; 502 when the server cannot be reached (then nothing changes).',
+  })
+  @ApiOkResponse({ description: '{ entries, created, updated, unchanged, removed, skipped, skippedCount }' })
+  @ApiBadGatewayResponse({ type: ApiErrorDto, description: 'The LDAP server could not be reached, or refused the bind' })
+  sync(@AdminCtx() ctx: AdminContext, @Param('id', ParseUUIDPipe) id: string): Promise<LdapSyncSummary> {
+    return this.ldap.sync(ctx, id);
   }
 }

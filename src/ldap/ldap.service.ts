@@ -1,16 +1,38 @@
-// An LDAP connector's server settings, and the test search an admin runs before any sync: bind, find
-// one user by username, and show the entry with what the connector's mapping makes of it.
+// An LDAP connector's server settings; the test search an admin runs before any sync (bind, find one
+// user by username, show the entry with what the connector's mapping makes of it); and the sync of the
+// server's users, written as the connector's records through the same service as SCIM writes, so the
+// directory projection, lifecycle, brake, group rules and audit trail are the same.
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Evaluation } from '@roster/mapping-core';
 import { AndFilter, EqualityFilter, FilterParser } from 'ldapts';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { isUniqueViolation } from '../common/pg-errors';
 import { DomainError } from '../common/domain-error';
 import { AdminContext } from '../common/request-context';
-import { settingsOf } from '../connectors/connector-settings';
+import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
-import { ConnectorsService } from '../connectors/connectors.service';
+import { connectorAuditBase, ConnectorsService } from '../connectors/connectors.service';
 import { MappingService } from '../mapping/mapping.service';
-import { LdapRecord, toRecord, withLdap } from './ldap-client';
+import { ConnectorContext } from '../scim/connector-context';
+import { resourceKinds } from '../scim/resource-kinds';
+import { ScimResourcesService } from '../scim/scim-resources.service';
+import { attribute, LdapRecord, recordId, toRecord, userSearch, withLdap } from './ldap-client';
 import { checkedLdapSettings, LdapSettings, LdapSettingsView, ldapSettingsView } from './ldap-settings';
+
+export interface LdapSyncSummary {
+  /** Entries the search returned. */
+  entries: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Records whose entry is gone: the connector's onDelete applied, as for a SCIM DELETE. */
+  removed: number;
+  /** Entries left out, and why (the first 100). */
+  skipped: { dn: string; reason: string }[];
+  skippedCount: number;
+}
 
 export interface LdapTestResult {
   /** The entry found, as mappings read it (binary values in base64). */
@@ -23,9 +45,15 @@ export interface LdapTestResult {
 
 @Injectable()
 export class LdapService {
+  /** Connectors with a sync running in this process. */
+  private readonly running = new Set<string>();
+
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connectors: ConnectorsService,
     private readonly mappings: MappingService,
+    private readonly resources: ScimResourcesService,
+    private readonly audit: AuditService,
   ) {}
 
   async get(connectorId: string): Promise<LdapSettingsView | null> {
@@ -48,10 +76,7 @@ export class LdapService {
     const connector = await this.ldapConnector(connectorId);
     const settings = this.configured(connector);
     const filter = new AndFilter({ filters: [FilterParser.parseString(settings.userFilter), new EqualityFilter({ attribute: settings.usernameAttribute, value: username.trim() })] });
-    const entries = await withLdap(settings, async (client) => {
-      const { searchEntries } = await client.search(settings.baseDn, { scope: 'sub', filter, attributes: ['*', settings.idAttribute], sizeLimit: 2 });
-      return searchEntries;
-    });
+    const entries = await withLdap(settings, async (client) => (await client.search(settings.baseDn, userSearch(settings, filter, false))).searchEntries);
     if (entries.length === 0) {
       throw DomainError.notFound(`User`, `${settings.usernameAttribute}=${username.trim()} (under ${settings.baseDn}, matching ${settings.userFilter})`);
     }
@@ -59,8 +84,75 @@ export class LdapService {
       throw DomainError.conflict(`More than one entry has ${settings.usernameAttribute}=${username.trim()} under ${settings.baseDn}: ${entries.map((e) => e.dn).join('; ')}`);
     }
     const entry = toRecord(entries[0]);
-    const idValue = Object.entries(entry).find(([name]) => name.toLowerCase() === settings.idAttribute.toLowerCase())?.[1];
-    return { entry, id: typeof idValue === 'string' ? idValue : (idValue?.[0] ?? null), mapped: await this.mappings.preview(connectorId, entry) };
+    return { entry, id: recordId(attribute(entry, settings.idAttribute)), mapped: await this.mappings.preview(connectorId, entry) };
+  }
+
+  /**
+   * A full sync of the server's users: every entry the search returns becomes (or updates) the
+   * connector's record with the entry's id, and a record whose entry is gone is removed as a SCIM
+   * DELETE removes one (onDelete, the brake). The search completes before anything is written, so an
+   * unreachable server or a refused bind changes nothing.
+   */
+  async sync(ctx: AdminContext, connectorId: string): Promise<LdapSyncSummary> {
+    const connector = await this.ldapConnector(connectorId);
+    const settings = this.configured(connector);
+    if (this.running.has(connectorId)) throw DomainError.conflict(`A sync of connector ${connector.name} is already running`);
+    this.running.add(connectorId);
+    try {
+      const entries = await withLdap(settings, async (client) => (await client.search(settings.baseDn, userSearch(settings, settings.userFilter, true))).searchEntries);
+      const scim = this.context(connector, ctx.requestId);
+      const kind = scim.kinds.User;
+      const summary: LdapSyncSummary = { entries: entries.length, created: 0, updated: 0, unchanged: 0, removed: 0, skipped: [], skippedCount: 0 };
+      const skip = (dn: string, reason: string) => {
+        summary.skippedCount++;
+        if (summary.skipped.length < 100) summary.skipped.push({ dn, reason });
+      };
+      const seen = new Set<string>();
+      for (const entry of entries) {
+        const record = toRecord(entry);
+        const id = recordId(attribute(record, settings.idAttribute));
+        const username = attribute(record, settings.usernameAttribute)?.trim();
+        if (!id) skip(entry.dn, `no usable ${settings.idAttribute} (a UUID, or 16 bytes)`);
+        else if (!username) skip(entry.dn, `no ${settings.usernameAttribute}`);
+        else if (seen.has(id)) skip(entry.dn, `the same ${settings.idAttribute} as another entry`);
+        else {
+          seen.add(id);
+          const displayName = attribute(record, 'displayName') ?? attribute(record, 'cn') ?? null;
+          try {
+            summary[await this.resources.putRecord(scim, kind, id, record, { user_name: username, external_id: entry.dn, display_name: displayName, active: true })]++;
+          } catch (error) {
+            if (!isUniqueViolation(error)) throw error;
+            seen.delete(id);
+            skip(entry.dn, `another entry already has ${settings.usernameAttribute}=${username}`);
+          }
+        }
+      }
+      const stored: { id: string }[] = await this.dataSource.query(`SELECT id::text AS id FROM scim_users WHERE connector_id = $1`, [connectorId]);
+      for (const { id } of stored.filter((r) => !seen.has(r.id))) {
+        await this.resources.delete(scim, kind, id);
+        summary.removed++;
+      }
+      const { skipped: _listed, ...counts } = summary;
+      await this.audit.record({ ...connectorAuditBase(ctx, connector), action: 'connector.ldap_synced', details: counts });
+      return summary;
+    } finally {
+      this.running.delete(connectorId);
+    }
+  }
+
+  /** The connector as the SCIM service sees a connector it writes for. */
+  private context(connector: Connector, requestId: string): ConnectorContext {
+    return {
+      connectorId: connector.id,
+      directoryId: connector.directoryId,
+      idp: connector.idp,
+      protocol: connector.protocol,
+      linking: settingsOf(connector).identityLinking ?? 'username',
+      groups: groupSettingsOf(connector),
+      baseUrl: '',
+      requestId,
+      kinds: resourceKinds(),
+    };
   }
 
   private async ldapConnector(connectorId: string): Promise<Connector> {

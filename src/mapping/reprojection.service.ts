@@ -3,9 +3,9 @@
 // with progress an admin can read. A newer mapping change supersedes a running job.
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { compileMapping, DirectoryField, evaluate, Evaluation, Mapping } from '@roster/mapping-core';
+import { compileMapping, DirectoryField, evaluate, Evaluation, Mapping, sourceRecord } from '@roster/mapping-core';
 import { DataSource } from 'typeorm';
-import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
+import { groupSettingsOf, recordKindOf, settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { projectRecord, reprojectStored } from '../directory/projection/user-projection';
 import { ConnectorJob, ConnectorJobs } from '../jobs/connector-jobs';
@@ -69,7 +69,7 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
     for await (const rows of this.batches(connector.id)) {
       for (const row of rows) {
         result.total++;
-        const change = describe(row, evaluate(compiled, { kind: 'scim', resource: row.data }));
+        const change = describe(row, evaluate(compiled, sourceRecord(recordKindOf(connector), row.data)));
         if (!change) {
           result.unchanged++;
           continue;
@@ -91,12 +91,12 @@ export class ReprojectionService implements OnApplicationBootstrap, BeforeApplic
       directoryId: connector.directoryId,
       settings: groupSettingsOf(connector),
       actor: 'admin',
-      reproject: (em, ref) => reprojectStored(em, base, compiled, ref),
+      reproject: (em, ref) => reprojectStored(em, base, compiled, ref, recordKindOf(connector)),
     };
     return this.jobRunner.start(connector.id, async (em, rows) => {
       const reasons = new Map<string, RecordReason | null>();
       for (const row of rows) {
-        const evaluation = evaluate(compiled, { kind: 'scim', resource: row.data });
+        const evaluation = evaluate(compiled, sourceRecord(recordKindOf(connector), row.data));
         reasons.set(row.id, recordReason(evaluation, row.data));
         await projectRecord(em, { ...base, evaluation }, row.id);
       }

@@ -15,13 +15,15 @@ import {
   ScimError,
 } from '@roster/scim-core';
 import { mappedGroupsToCreate } from '@roster/group-rules';
-import { CompiledMapping, evaluate, Evaluation } from '@roster/mapping-core';
+import { CompiledMapping, evaluate, Evaluation, sourceRecord } from '@roster/mapping-core';
+import { isDeepStrictEqual } from 'node:util';
 import { EntityManager } from 'typeorm';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { isUuid } from '../common/uuid';
+import { recordKindOf } from '../connectors/connector-settings';
 import { compileFilter, compileOrderBy } from '../directory/filter-sql/filter-sql';
 import { projectUserCtes, reprojectStored } from '../directory/projection/user-projection';
-import { ExtraCtes, MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
+import { ExtraCtes, IndexedColumns, MemberRow, ScimResourceStore, ScimRow } from '../directory/scim-resource.store';
 import { LifecycleService } from '../group-sync/lifecycle.service';
 import { MembershipSync } from '../group-sync/membership-sync.service';
 import { RecordReason, recordReason, SyncTarget } from '../group-sync/sync-target';
@@ -50,6 +52,8 @@ export interface Needs {
 }
 
 export const NEED_ALL: Needs = { members: true, groups: true };
+/** Nothing derived: a caller that does not answer with the resource. */
+const NO_NEEDS: Needs = { members: false, groups: false };
 
 const ROW_ALIAS = 'r';
 
@@ -84,7 +88,7 @@ export class ScimResourcesService {
   }
 
   private async evaluate(ctx: ConnectorContext, data: JsonObject): Promise<Evaluation> {
-    return evaluate(await this.compiled(ctx), { kind: 'scim', resource: data });
+    return evaluate(await this.compiled(ctx), sourceRecord(recordKindOf(ctx), data));
   }
 
   private compiled(ctx: ConnectorContext): Promise<CompiledMapping> {
@@ -100,7 +104,7 @@ export class ScimResourcesService {
       actor: `connector:${ctx.connectorId}`,
       requestId: ctx.requestId,
       reproject: async (em, ref) =>
-        reprojectStored(em, { directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking }, await this.compiled(ctx), ref),
+        reprojectStored(em, { directoryId: ctx.directoryId, connectorId: ctx.connectorId, linking: ctx.linking }, await this.compiled(ctx), ref, recordKindOf(ctx)),
     };
   }
 
@@ -121,21 +125,7 @@ export class ScimResourcesService {
 
   async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
-    if (kind.type === 'User') {
-      const { extra, outcome, reason } = await this.projection(ctx, data, true);
-      const audit = this.auditRecord(ctx, kind, 'created', { warnings, directory: outcome });
-      const { defaultGroups, requiredGroups } = ctx.groups;
-      if (reason === null && requiredGroups.length === 0 && defaultGroups.newUsers.length === 0 && defaultGroups.allUsers.length === 0) {
-        // One statement writes the resource, its directory projection and its audit record.
-        const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, audit, extra);
-        return this.renderOne(this.store.manager, ctx, kind, { ...row, groups: [] }, needs);
-      }
-      return this.store.transaction(async (tx) => {
-        const row = await this.store.insert(tx, kind.type, ctx.connectorId, kind.columns(data), data, audit, extra);
-        await this.memberships.sync(tx, this.target(ctx), [row.id], { newRecords: new Set([row.id]), recordReasons: new Map([[row.id, reason]]) });
-        return this.renderOne(tx, ctx, kind, { ...row, groups: [] }, needs);
-      });
-    }
+    if (kind.type === 'User') return this.createUser(ctx, kind, data, kind.columns(data), { warnings }, needs);
     const importGroups = this.importedGroups(ctx, data);
     if (members.length === 0 && importGroups.length === 0) {
       const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, this.auditRecord(ctx, kind, 'created', { warnings }));
@@ -149,6 +139,38 @@ export class ScimResourcesService {
       await this.syncMembers(tx, ctx, row, members.map((m) => m.value));
       return this.renderOne(tx, ctx, kind, row, needs);
     });
+  }
+
+  /** A new user record (columns may name its id), its directory projection, audit record and group sync. */
+  private async createUser(ctx: ConnectorContext, kind: ResourceKind, data: JsonObject, columns: IndexedColumns, details: Record<string, unknown>, needs: Needs): Promise<Rendered> {
+    const { extra, outcome, reason } = await this.projection(ctx, data, true);
+    const audit = this.auditRecord(ctx, kind, 'created', { ...details, directory: outcome });
+    const { defaultGroups, requiredGroups } = ctx.groups;
+    if (reason === null && requiredGroups.length === 0 && defaultGroups.newUsers.length === 0 && defaultGroups.allUsers.length === 0) {
+      // One statement writes the resource, its directory projection and its audit record.
+      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, columns, data, audit, extra);
+      return this.renderOne(this.store.manager, ctx, kind, { ...row, groups: [] }, needs);
+    }
+    return this.store.transaction(async (tx) => {
+      const row = await this.store.insert(tx, kind.type, ctx.connectorId, columns, data, audit, extra);
+      await this.memberships.sync(tx, this.target(ctx), [row.id], { newRecords: new Set([row.id]), recordReasons: new Map([[row.id, reason]]) });
+      return this.renderOne(tx, ctx, kind, { ...row, groups: [] }, needs);
+    });
+  }
+
+  /**
+   * An LDAP connector's entry as its user record `id`: created, replaced when it changed (projection,
+   * lifecycle and group sync as for a SCIM write), or left alone.
+   */
+  async putRecord(ctx: ConnectorContext, kind: ResourceKind, id: string, data: JsonObject, columns: IndexedColumns): Promise<'created' | 'updated' | 'unchanged'> {
+    const current = await this.store.find(this.store.manager, kind.type, ctx.connectorId, id);
+    if (!current) {
+      await this.createUser(ctx, kind, data, { id, ...columns } as IndexedColumns, {}, NO_NEEDS);
+      return 'created';
+    }
+    if (isDeepStrictEqual(current.data, data)) return 'unchanged';
+    await this.writeOptimistically(ctx, { ...kind, columns: () => columns }, id, undefined, NO_NEEDS, (latest) => (isDeepStrictEqual(latest.data, data) ? null : { data, details: {} }));
+    return 'updated';
   }
 
   async get(ctx: ConnectorContext, kind: ResourceKind, id: string, needs: Needs = NEED_ALL): Promise<Rendered> {
@@ -347,11 +369,11 @@ export class ScimResourcesService {
     const interesting = Object.fromEntries(Object.entries(details).filter(([, v]) => !(Array.isArray(v) && v.length === 0)));
     return {
       actor: `connector:${ctx.connectorId}`,
-      action: `scim.${kind.type.toLowerCase()}.${verb}`,
+      action: `${recordKindOf(ctx)}.${kind.type.toLowerCase()}.${verb}`,
       requestId: ctx.requestId,
       connectorId: ctx.connectorId,
       directoryId: ctx.directoryId,
-      targetType: `scim_${kind.type.toLowerCase()}`,
+      targetType: `${recordKindOf(ctx)}_${kind.type.toLowerCase()}`,
       ...(id ? { targetId: id } : {}),
       details: interesting,
     };

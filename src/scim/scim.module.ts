@@ -16,5 +16,7 @@ import { Scim1GroupsController, Scim1RootController, Scim1UsersController } from
   imports: [AuditModule, ConnectorsModule, GroupSyncModule, MappingModule],
   controllers: [ScimRootController, ScimUsersController, ScimGroupsController, Scim1RootController, Scim1UsersController, Scim1GroupsController],
   providers: [ScimAuthGuard, ScimBulkService, ScimResourcesService, ScimResourceStore],
+  // The LDAP sync writes its entries as its connector's records through the same service.
+  exports: [ScimResourcesService],
 })
 export class ScimModule {}

@@ -13,7 +13,7 @@ export {
   type Provenance,
   type Target,
 } from './targets';
-export { RECORD_KINDS, type LdapEntry, type RecordKind, type SourceRecord } from './record';
+export { RECORD_KINDS, sourceRecord, type LdapEntry, type RecordKind, type SourceRecord } from './record';
 export {
   ON_EMPTY_POLICIES,
   TRANSFORMATION_NAMES,

@@ -10,3 +10,8 @@ export const RECORD_KINDS: readonly RecordKind[] = ['scim', 'ldap'];
 export type LdapEntry = Record<string, string | string[]>;
 
 export type SourceRecord = { kind: 'scim'; resource: Record<string, unknown> } | { kind: 'ldap'; entry: LdapEntry };
+
+/** A stored record (a SCIM resource, or an LDAP entry as its connector keeps it) as a mapping reads it. */
+export function sourceRecord(kind: RecordKind, data: Record<string, unknown>): SourceRecord {
+  return kind === 'ldap' ? { kind: 'ldap', entry: data as LdapEntry } : { kind: 'scim', resource: data };
+}

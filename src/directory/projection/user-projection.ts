@@ -13,7 +13,7 @@
 //   rule drops; a skipped record leaves the directory alone. A new record linking by username to an
 //   existing user can enable it (unless another connector holds it disabled), never disable it.
 // - A link whose directory user a lifecycle rule deleted or anonymised is frozen until the reason ends.
-import { evaluate, type CompiledMapping, type DirectoryField, type Evaluation, type MappedUser } from '@roster/mapping-core';
+import { evaluate, sourceRecord, type CompiledMapping, type DirectoryField, type Evaluation, type MappedUser, type RecordKind } from '@roster/mapping-core';
 import type { EntityManager } from 'typeorm';
 import type { IdentityLinking } from '../../connectors/connector-settings';
 
@@ -145,10 +145,13 @@ export async function projectRecord(em: EntityManager, p: UserProjection, source
   if (ctes) await em.query(`WITH ${ctes.sql} SELECT 1`, [sourceRef, ...ctes.params]);
 }
 
-/** Projects a record as stored (scim_users), with `compiled`: a user a lifecycle rule had deleted or anonymised comes back. */
-export async function reprojectStored(em: EntityManager, p: Omit<UserProjection, 'evaluation'>, compiled: CompiledMapping, sourceRef: string): Promise<void> {
+/**
+ * Projects a record as stored (scim_users: a SCIM resource, or an LDAP connector's entry), with
+ * `compiled`: a user a lifecycle rule had deleted or anonymised comes back.
+ */
+export async function reprojectStored(em: EntityManager, p: Omit<UserProjection, 'evaluation'>, compiled: CompiledMapping, sourceRef: string, kind: RecordKind = 'scim'): Promise<void> {
   const [row] = await em.query(`SELECT data FROM scim_users WHERE connector_id = $1 AND id::text = $2`, [p.connectorId, sourceRef]);
-  if (row) await projectRecord(em, { ...p, evaluation: evaluate(compiled, { kind: 'scim', resource: row.data }) }, sourceRef);
+  if (row) await projectRecord(em, { ...p, evaluation: evaluate(compiled, sourceRecord(kind, row.data)) }, sourceRef);
 }
 
 function fieldEntries(user: MappedUser): [DirectoryField, unknown][] {

@@ -1,0 +1,95 @@
+// The LDAP sync of users, against a real slapd: entries become directory users through the
+// connector's mapping, changes follow, removals go through the lifecycle like a SCIM DELETE.
+import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, Slapd, slapdAvailable, startSlapd } from '../support/slapd';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const describeLdap = slapdAvailable() ? describe : describe.skip;
+
+interface DirectoryUser {
+  id: string;
+  username: string;
+  email: string | null;
+  title: string | null;
+  active: boolean;
+  sources: { connectorId: string; sourceRef: string }[];
+}
+
+describeLdap('LDAP sync of users (slapd)', () => {
+  let t: TestApp;
+  let slapd: Slapd;
+  let connectorId: string;
+  let directoryId: string;
+  const sync = () => t.http.post(`/api/v1/connectors/${connectorId}/ldap/sync`).set(t.admin);
+  const users = async (): Promise<Record<string, DirectoryUser>> => {
+    const page = await t.http.get(`/api/v1/directories/${directoryId}/users`).query({ limit: 200 }).set(t.admin).expect(200);
+    return Object.fromEntries(page.body.users.map((u: DirectoryUser) => [u.username, u]));
+  };
+  const settings = (extra: object = {}) => ({ url: slapd.url, bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD, baseDn: `ou=people,${BASE_DN}`, ...extra });
+
+  beforeAll(async () => {
+    [t, slapd] = await Promise.all([startTestApp(), startSlapd()]);
+    directoryId = (await t.http.post('/api/v1/directories').set(t.admin).send({ name: 'From LDAP' }).expect(201)).body.id;
+    connectorId = (await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'OpenLDAP', idp: 'generic', protocol: 'ldap', directoryId }).expect(201)).body.id;
+    await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings()).expect(200);
+    await slapd.addPerson('ada', { givenName: 'Ada', sn: 'Lovelace', mail: 'ada@example.com', title: 'Analyst' });
+    await slapd.addPerson('grace', { givenName: 'Grace', sn: 'Hopper', mail: 'grace@example.com' });
+    await slapd.addPerson('nomail', { sn: 'Nomail' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await slapd?.stop();
+  });
+
+  it('creates a directory user per entry through the connector’s mapping, linked by the entry’s id', async () => {
+    const res = await sync().expect(200);
+    expect(res.body).toMatchObject({ entries: 3, created: 3, updated: 0, unchanged: 0, removed: 0, skippedCount: 0 });
+    const found = await users();
+    expect(Object.keys(found).sort()).toEqual(['ada', 'grace', 'nomail']);
+    expect(found.ada).toMatchObject({ email: 'ada@example.com', title: 'Analyst', active: true, sources: [expect.objectContaining({ connectorId })] });
+    const probe = await t.http.post(`/api/v1/connectors/${connectorId}/ldap/test`).set(t.admin).send({ username: 'ada' }).expect(200);
+    expect(found.ada.sources[0].sourceRef).toBe(probe.body.id);
+  });
+
+  it('changes nothing when nothing changed', async () => {
+    expect((await sync().expect(200)).body).toMatchObject({ entries: 3, created: 0, updated: 0, unchanged: 3, removed: 0 });
+  });
+
+  it('follows a changed entry, and a renamed one keeps its directory user', async () => {
+    await slapd.modify(`uid=ada,ou=people,${BASE_DN}`, 'title', ['Chief Analyst']);
+    await slapd.admin((c) => c.modifyDN(`uid=grace,ou=people,${BASE_DN}`, `uid=ghopper,ou=people,${BASE_DN}`));
+    const before = await users();
+    expect((await sync().expect(200)).body).toMatchObject({ updated: 2, unchanged: 1, created: 0, removed: 0 });
+    const after = await users();
+    expect(after.ada.title).toBe('Chief Analyst');
+    expect(after.ghopper.id).toBe(before.grace.id);
+    expect(after.grace).toBeUndefined();
+  });
+
+  it('removes a user whose entry is gone as a SCIM DELETE would: disabled by default', async () => {
+    await slapd.admin((c) => c.del(`uid=nomail,ou=people,${BASE_DN}`));
+    expect((await sync().expect(200)).body).toMatchObject({ entries: 2, removed: 1 });
+    const after = await users();
+    expect(after.nomail).toMatchObject({ active: false, sources: [] });
+    const events = (await t.http.get('/api/v1/audit-events').query({ connectorId, limit: 100 }).set(t.admin).expect(200)).body as { action: string }[];
+    const actions = events.map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['ldap.user.created', 'ldap.user.replaced', 'ldap.user.deleted', 'directory.user.disabled', 'connector.ldap_synced']));
+  });
+
+  it('skips an entry whose username another entry has, and says why', async () => {
+    // An entry whose first uid is ADA: the same username as ada's, case aside.
+    await slapd.admin((c) => c.add(`uid=ada-twin,ou=people,${BASE_DN}`, { objectClass: 'inetOrgPerson', uid: ['ADA', 'ada-twin'], cn: 'Twin', sn: 'Twin' }));
+    const before = await users();
+    const res = await sync().expect(200);
+    expect(res.body).toMatchObject({ entries: 3, created: 0, unchanged: 2, skippedCount: 1 });
+    expect(res.body.skipped).toEqual([{ dn: `uid=ada-twin,ou=people,${BASE_DN}`, reason: 'another entry already has uid=ADA' }]);
+    expect(await users()).toEqual(before);
+  });
+
+  it('changes nothing when the server cannot be reached (502)', async () => {
+    const before = await users();
+    await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings({ url: 'ldap://127.0.0.1:1', timeoutSeconds: 2 })).expect(200);
+    expect((await sync().expect(502)).body.message).toContain('Could not talk');
+    expect(await users()).toEqual(before);
+    await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings()).expect(200);
+  });
+});
