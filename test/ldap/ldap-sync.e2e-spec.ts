@@ -65,6 +65,20 @@ describeLdap('LDAP sync of users (slapd)', () => {
     expect(after.grace).toBeUndefined();
   });
 
+  it('re-projects the LDAP records when the mapping changes', async () => {
+    const mapping = (await t.http.get(`/api/v1/connectors/${connectorId}/mapping`).set(t.admin).expect(200)).body.mapping;
+    mapping.rules.push({ target: 'custom:source', source: { template: 'ldap:{uid}' } });
+    const saved = await t.http.put(`/api/v1/connectors/${connectorId}/mapping`).set(t.admin).send(mapping).expect(200);
+    let job = saved.body.reprojection;
+    for (let i = 0; i < 200 && job.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      job = (await t.http.get(`/api/v1/connectors/${connectorId}/mapping/jobs/${job.id}`).set(t.admin).expect(200)).body;
+    }
+    expect(job).toMatchObject({ status: 'done', total: 3, error: null });
+    const page = await t.http.get(`/api/v1/directories/${directoryId}/users`).query({ q: 'ada' }).set(t.admin).expect(200);
+    expect(page.body.users[0].custom).toEqual({ source: 'ldap:ada' });
+  });
+
   it('removes a user whose entry is gone as a SCIM DELETE would: disabled by default', async () => {
     await slapd.admin((c) => c.del(`uid=nomail,ou=people,${BASE_DN}`));
     expect((await sync().expect(200)).body).toMatchObject({ entries: 2, removed: 1 });
