@@ -24,7 +24,7 @@ export interface ScimRow {
 export type IndexedColumns =
   // `id` only when the caller names the record (an LDAP entry's own id); otherwise Postgres draws one.
   | { id?: string; user_name: string; external_id: string | null; display_name: string | null; active: boolean }
-  | { display_name: string; external_id: string | null };
+  | { id?: string; display_name: string; external_id: string | null };
 
 export interface SqlWhere {
   sql: string;

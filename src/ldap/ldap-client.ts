@@ -58,10 +58,31 @@ export function userSearch(settings: LdapSettings, filter: string | Filter, page
   };
 }
 
-/** An attribute of a record, whatever the case of its name. */
-export function attribute(record: LdapRecord, name: string): string | undefined {
+/** A group search under the settings: its name, members and id. */
+export function groupSearch(settings: LdapSettings): SearchOptions {
+  return {
+    scope: 'sub',
+    filter: settings.groupFilter,
+    attributes: [settings.groupNameAttribute, settings.groupMemberAttribute, settings.idAttribute],
+    explicitBufferAttributes: settings.idAttribute.toLowerCase() === 'objectguid' ? [settings.idAttribute] : [],
+    paged: { pageSize: 500 },
+  };
+}
+
+/** Every value of an attribute of a record, whatever the case of its name. */
+export function values(record: LdapRecord, name: string): string[] {
   const value = Object.entries(record).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-  return Array.isArray(value) ? value[0] : value;
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** An attribute of a record (its first value), whatever the case of its name. */
+export function attribute(record: LdapRecord, name: string): string | undefined {
+  return values(record, name)[0];
+}
+
+/** A DN compared as servers write it in member lists: case and spaces around separators aside. */
+export function normaliseDn(dn: string): string {
+  return dn.toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

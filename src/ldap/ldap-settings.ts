@@ -20,6 +20,15 @@ export interface LdapSettings {
   timeoutSeconds: number;
   /** Refuse a server certificate the machine does not trust (ldaps://). */
   tlsVerify: boolean;
+  /** Whether the sync also pulls groups (with nested groups' members flattened). */
+  syncGroups: boolean;
+  /** Where groups are searched (subtree); baseDn when not set. */
+  groupBaseDn?: string;
+  groupFilter: string;
+  /** The attribute naming a group (its directory group's name, through the group rules). */
+  groupNameAttribute: string;
+  /** The attribute listing a group's members by DN: `member`, or `uniqueMember` for groupOfUniqueNames. */
+  groupMemberAttribute: string;
 }
 
 /** What an answer shows of the settings: everything but the password, and whether one is set. */
@@ -31,9 +40,28 @@ export const LDAP_DEFAULTS = {
   idAttribute: 'entryUUID',
   timeoutSeconds: 10,
   tlsVerify: true,
+  syncGroups: true,
+  groupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))',
+  groupNameAttribute: 'cn',
+  groupMemberAttribute: 'member',
 } as const;
 
-const KEYS = new Set(['url', 'bindDn', 'bindPassword', 'baseDn', 'userFilter', 'usernameAttribute', 'idAttribute', 'timeoutSeconds', 'tlsVerify']);
+const KEYS = new Set([
+  'url',
+  'bindDn',
+  'bindPassword',
+  'baseDn',
+  'userFilter',
+  'usernameAttribute',
+  'idAttribute',
+  'timeoutSeconds',
+  'tlsVerify',
+  'syncGroups',
+  'groupBaseDn',
+  'groupFilter',
+  'groupNameAttribute',
+  'groupMemberAttribute',
+]);
 const ATTRIBUTE = /^(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)+)$/;
 
 type Json = Record<string, unknown>;
@@ -75,19 +103,29 @@ export function checkedLdapSettings(input: unknown, storedPassword?: string, pas
   if (given !== undefined && (typeof given !== 'string' || given.length === 0 || given.length > 1000)) problem('bindPassword', 'must be a non-empty string');
   const bindPassword = typeof given === 'string' ? given : storedPassword;
   if (bindPassword === undefined && !passwordOptional) problem('bindPassword', 'is required (it is never shown again once set)');
-  const userFilter = text('userFilter', false) ?? LDAP_DEFAULTS.userFilter;
-  try {
-    FilterParser.parseString(userFilter);
-  } catch (error) {
-    problem('userFilter', `is not an LDAP filter (RFC 4515): ${(error as Error).message}`);
-  }
-  const attribute = (key: 'usernameAttribute' | 'idAttribute') => {
+  const filter = (key: 'userFilter' | 'groupFilter') => {
+    const value = text(key, false) ?? LDAP_DEFAULTS[key];
+    try {
+      FilterParser.parseString(value);
+    } catch (error) {
+      problem(key, `is not an LDAP filter (RFC 4515): ${(error as Error).message}`);
+    }
+    return value;
+  };
+  const userFilter = filter('userFilter');
+  const groupFilter = filter('groupFilter');
+  const groupBaseDn = text('groupBaseDn', false);
+  const attribute = (key: 'usernameAttribute' | 'idAttribute' | 'groupNameAttribute' | 'groupMemberAttribute') => {
     const value = text(key, false) ?? LDAP_DEFAULTS[key];
     if (!ATTRIBUTE.test(value)) problem(key, 'must be an attribute name (a letter then letters, digits or hyphens) or an OID');
     return value;
   };
   const usernameAttribute = attribute('usernameAttribute');
   const idAttribute = attribute('idAttribute');
+  const groupNameAttribute = attribute('groupNameAttribute');
+  const groupMemberAttribute = attribute('groupMemberAttribute');
+  const syncGroups = input.syncGroups ?? LDAP_DEFAULTS.syncGroups;
+  if (typeof syncGroups !== 'boolean') problem('syncGroups', 'must be true or false');
   const timeoutSeconds = input.timeoutSeconds ?? LDAP_DEFAULTS.timeoutSeconds;
   if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 300) {
     problem('timeoutSeconds', 'must be a whole number of seconds from 1 to 300');
@@ -105,6 +143,11 @@ export function checkedLdapSettings(input: unknown, storedPassword?: string, pas
     idAttribute,
     timeoutSeconds: timeoutSeconds as number,
     tlsVerify: tlsVerify as boolean,
+    syncGroups: syncGroups as boolean,
+    ...(groupBaseDn ? { groupBaseDn } : {}),
+    groupFilter,
+    groupNameAttribute,
+    groupMemberAttribute,
   };
 }
 

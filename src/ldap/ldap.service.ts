@@ -5,7 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Evaluation } from '@roster/mapping-core';
-import { AndFilter, EqualityFilter, FilterParser } from 'ldapts';
+import { AndFilter, Entry, EqualityFilter, FilterParser } from 'ldapts';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { isUniqueViolation } from '../common/pg-errors';
@@ -18,7 +18,7 @@ import { MappingService } from '../mapping/mapping.service';
 import { ConnectorContext } from '../scim/connector-context';
 import { resourceKinds } from '../scim/resource-kinds';
 import { ScimResourcesService } from '../scim/scim-resources.service';
-import { attribute, LdapRecord, recordId, toRecord, userSearch, withLdap } from './ldap-client';
+import { attribute, groupSearch, LdapRecord, normaliseDn, recordId, toRecord, userSearch, values, withLdap } from './ldap-client';
 import { checkedLdapSettings, LdapSettings, LdapSettingsView, ldapSettingsView } from './ldap-settings';
 
 export interface LdapSyncSummary {
@@ -29,6 +29,8 @@ export interface LdapSyncSummary {
   unchanged: number;
   /** Records whose entry is gone: the connector's onDelete applied, as for a SCIM DELETE. */
   removed: number;
+  /** The same for groups (when settings.syncGroups). */
+  groups: { entries: number; created: number; updated: number; unchanged: number; removed: number };
   /** Entries left out, and why (the first 100). */
   skipped: { dn: string; reason: string }[];
   skippedCount: number;
@@ -99,15 +101,29 @@ export class LdapService {
     if (this.running.has(connectorId)) throw DomainError.conflict(`A sync of connector ${connector.name} is already running`);
     this.running.add(connectorId);
     try {
-      const entries = await withLdap(settings, async (client) => (await client.search(settings.baseDn, userSearch(settings, settings.userFilter, true))).searchEntries);
+      // Both searches complete before anything is written.
+      const [entries, groupEntries] = await withLdap(settings, async (client) => [
+        (await client.search(settings.baseDn, userSearch(settings, settings.userFilter, true))).searchEntries,
+        settings.syncGroups ? (await client.search(settings.groupBaseDn ?? settings.baseDn, groupSearch(settings))).searchEntries : [],
+      ]);
       const scim = this.context(connector, ctx.requestId);
       const kind = scim.kinds.User;
-      const summary: LdapSyncSummary = { entries: entries.length, created: 0, updated: 0, unchanged: 0, removed: 0, skipped: [], skippedCount: 0 };
+      const summary: LdapSyncSummary = {
+        entries: entries.length,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        groups: { entries: groupEntries.length, created: 0, updated: 0, unchanged: 0, removed: 0 },
+        skipped: [],
+        skippedCount: 0,
+      };
       const skip = (dn: string, reason: string) => {
         summary.skippedCount++;
         if (summary.skipped.length < 100) summary.skipped.push({ dn, reason });
       };
       const seen = new Set<string>();
+      const userByDn = new Map<string, string>();
       for (const entry of entries) {
         const record = toRecord(entry);
         const id = recordId(attribute(record, settings.idAttribute));
@@ -120,6 +136,7 @@ export class LdapService {
           const displayName = attribute(record, 'displayName') ?? attribute(record, 'cn') ?? null;
           try {
             summary[await this.resources.putRecord(scim, kind, id, record, { user_name: username, external_id: entry.dn, display_name: displayName, active: true })]++;
+            userByDn.set(normaliseDn(entry.dn), id);
           } catch (error) {
             if (!isUniqueViolation(error)) throw error;
             seen.delete(id);
@@ -127,6 +144,7 @@ export class LdapService {
           }
         }
       }
+      if (settings.syncGroups) await this.syncGroups(scim, settings, groupEntries, userByDn, summary, skip);
       const stored: { id: string }[] = await this.dataSource.query(`SELECT id::text AS id FROM scim_users WHERE connector_id = $1`, [connectorId]);
       for (const { id } of stored.filter((r) => !seen.has(r.id))) {
         await this.resources.delete(scim, kind, id);
@@ -137,6 +155,69 @@ export class LdapService {
       return summary;
     } finally {
       this.running.delete(connectorId);
+    }
+  }
+
+  /**
+   * The server's groups as the connector's group records, each with its users: direct members and,
+   * through nested groups, theirs (cycles broken). Group rules then make the directory's groups of
+   * them, as for an IdP's pushed groups. Groups whose entry is gone are removed.
+   */
+  private async syncGroups(
+    scim: ConnectorContext,
+    settings: LdapSettings,
+    entries: Entry[],
+    userByDn: ReadonlyMap<string, string>,
+    summary: LdapSyncSummary,
+    skip: (dn: string, reason: string) => void,
+  ): Promise<void> {
+    const groups = new Map<string, { id: string; name: string; dn: string; members: string[] }>();
+    for (const entry of entries) {
+      const record = toRecord(entry);
+      const id = recordId(attribute(record, settings.idAttribute));
+      const name = attribute(record, settings.groupNameAttribute)?.trim();
+      if (!id || !name) {
+        skip(entry.dn, !id ? `no usable ${settings.idAttribute} (a UUID, or 16 bytes)` : `no ${settings.groupNameAttribute}`);
+        continue;
+      }
+      groups.set(normaliseDn(entry.dn), { id, name, dn: entry.dn, members: values(record, settings.groupMemberAttribute).map(normaliseDn) });
+    }
+    // Each group's users: a walk through the groups it holds, each group visited once (cycles end).
+    const usersOf = (dn: string): Set<string> => {
+      const users = new Set<string>();
+      const visited = new Set([dn]);
+      const queue = [dn];
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        for (const member of groups.get(next)?.members ?? []) {
+          const user = userByDn.get(member);
+          if (user) users.add(user);
+          else if (groups.has(member) && !visited.has(member)) {
+            visited.add(member);
+            queue.push(member);
+          }
+        }
+      }
+      return users;
+    };
+    const seen = new Set<string>();
+    for (const [dn, group] of groups) {
+      if (seen.has(group.id)) {
+        skip(group.dn, `the same ${settings.idAttribute} as another group`);
+        continue;
+      }
+      seen.add(group.id);
+      try {
+        summary.groups[await this.resources.putGroupRecord(scim, group.id, { displayName: group.name, externalId: group.dn, memberIds: [...usersOf(dn)] })]++;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        seen.delete(group.id);
+        skip(group.dn, `another group already has ${settings.groupNameAttribute}=${group.name}`);
+      }
+    }
+    const stored: { id: string }[] = await this.dataSource.query(`SELECT id::text AS id FROM scim_groups WHERE connector_id = $1`, [scim.connectorId]);
+    for (const { id } of stored.filter((r) => !seen.has(r.id))) {
+      await this.resources.delete(scim, scim.kinds.Group, id);
+      summary.groups.removed++;
     }
   }
 

@@ -123,16 +123,18 @@ export class ScimResourcesService {
     await this.memberships.membersChanged(tx, this.target(ctx), idpGroup, [...memberIds]);
   }
 
-  async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL): Promise<Rendered> {
+  /** Creates a resource; `id` names it (an LDAP group's own id), otherwise Postgres draws one. */
+  async create(ctx: ConnectorContext, kind: ResourceKind, body: unknown, needs: Needs = NEED_ALL, id?: string): Promise<Rendered> {
     const { data, members, warnings } = this.canonical(kind, body);
-    if (kind.type === 'User') return this.createUser(ctx, kind, data, kind.columns(data), { warnings }, needs);
+    const columns = { ...(id ? { id } : {}), ...kind.columns(data) } as IndexedColumns;
+    if (kind.type === 'User') return this.createUser(ctx, kind, data, columns, { warnings }, needs);
     const importGroups = this.importedGroups(ctx, data);
     if (members.length === 0 && importGroups.length === 0) {
-      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, kind.columns(data), data, this.auditRecord(ctx, kind, 'created', { warnings }));
+      const row = await this.store.insert(this.store.manager, kind.type, ctx.connectorId, columns, data, this.auditRecord(ctx, kind, 'created', { warnings }));
       return this.renderOne(this.store.manager, ctx, kind, row, needs);
     }
     return this.store.transaction(async (tx) => {
-      const row = await this.store.insert(tx, kind.type, ctx.connectorId, kind.columns(data), data);
+      const row = await this.store.insert(tx, kind.type, ctx.connectorId, columns, data);
       const { unknown } = await this.store.addMembers(tx, ctx.connectorId, row.id, members);
       await this.record(tx, ctx, kind, 'created', row.id, { warnings, unknownMembers: unknown });
       await this.memberships.ensureGroups(tx, ctx.directoryId, importGroups);
@@ -170,6 +172,25 @@ export class ScimResourcesService {
     }
     if (isDeepStrictEqual(current.data, data)) return 'unchanged';
     await this.writeOptimistically(ctx, { ...kind, columns: () => columns }, id, undefined, NO_NEEDS, (latest) => (isDeepStrictEqual(latest.data, data) ? null : { data, details: {} }));
+    return 'updated';
+  }
+
+  /**
+   * An LDAP group as the connector's group record `id`: created, replaced when its name or members
+   * changed (group sync as for a SCIM PUT), or left alone.
+   */
+  async putGroupRecord(ctx: ConnectorContext, id: string, group: { displayName: string; externalId: string; memberIds: string[] }): Promise<'created' | 'updated' | 'unchanged'> {
+    const kind = ctx.kinds.Group;
+    const body = { schemas: [kind.schema.core.id], displayName: group.displayName, externalId: group.externalId, members: group.memberIds.map((value) => ({ value })) };
+    const current = await this.store.find(this.store.manager, 'Group', ctx.connectorId, id);
+    if (!current) {
+      await this.create(ctx, kind, body, NO_NEEDS, id);
+      return 'created';
+    }
+    const members = new Set(await this.store.userMemberIds(this.store.manager, id));
+    const sameMembers = members.size === group.memberIds.length && group.memberIds.every((m) => members.has(m));
+    if (sameMembers && current.data.displayName === group.displayName && current.data.externalId === group.externalId) return 'unchanged';
+    await this.replace(ctx, kind, id, body, undefined, NO_NEEDS);
     return 'updated';
   }
 

@@ -51,6 +51,10 @@ describeLdap('LDAP connector settings and test search (slapd)', () => {
       idAttribute: 'entryUUID',
       timeoutSeconds: 10,
       tlsVerify: true,
+      syncGroups: true,
+      groupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))',
+      groupNameAttribute: 'cn',
+      groupMemberAttribute: 'member',
       bindPasswordSet: true,
     });
     expect((await t.http.get(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).expect(200)).body).toEqual(res.body);

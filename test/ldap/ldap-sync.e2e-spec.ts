@@ -1,5 +1,6 @@
 // The LDAP sync of users, against a real slapd: entries become directory users through the
 // connector's mapping, changes follow, removals go through the lifecycle like a SCIM DELETE.
+import { Attribute, Change } from 'ldapts';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, Slapd, slapdAvailable, startSlapd } from '../support/slapd';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -97,6 +98,48 @@ describeLdap('LDAP sync of users (slapd)', () => {
     expect(res.body).toMatchObject({ entries: 3, created: 0, unchanged: 2, skippedCount: 1 });
     expect(res.body.skipped).toEqual([{ dn: `uid=ada-twin,ou=people,${BASE_DN}`, reason: 'another entry already has uid=ADA' }]);
     expect(await users()).toEqual(before);
+  });
+
+  describe('groups', () => {
+    const groupsDn = `ou=groups,${BASE_DN}`;
+    const person = (uid: string) => `uid=${uid},ou=people,${BASE_DN}`;
+    const groupsOf = async (username: string): Promise<string[]> => {
+      const user = (await users())[username];
+      const res = await t.http.get(`/api/v1/directories/${directoryId}/users/${user.id}/groups`).set(t.admin).expect(200);
+      return res.body.groups.map((g: { displayName: string }) => g.displayName).sort();
+    };
+
+    beforeAll(async () => {
+      await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings({ groupBaseDn: groupsDn })).expect(200);
+      await slapd.admin(async (c) => {
+        await c.add(groupsDn, { objectClass: 'organizationalUnit', ou: 'groups' });
+        await c.add(`cn=Engineering,${groupsDn}`, { objectClass: 'groupOfNames', cn: 'Engineering', member: [person('ada')] });
+        // Staff holds Engineering (nested) and Grace directly; Loop points back at Staff.
+        await c.add(`cn=Staff,${groupsDn}`, { objectClass: 'groupOfNames', cn: 'Staff', member: [`CN=Engineering, ${groupsDn}`, person('ghopper')] });
+        await c.add(`cn=Loop,${groupsDn}`, { objectClass: 'groupOfNames', cn: 'Loop', member: [`cn=Staff,${groupsDn}`] });
+        await c.modify(`cn=Staff,${groupsDn}`, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [`cn=Loop,${groupsDn}`] }) }));
+      });
+    });
+
+    it('pulls groups with nested members flattened into directory groups (cycles broken)', async () => {
+      const res = await sync().expect(200);
+      expect(res.body.groups).toEqual({ entries: 3, created: 3, updated: 0, unchanged: 0, removed: 0 });
+      expect(await groupsOf('ada')).toEqual(['Engineering', 'Loop', 'Staff']);
+      expect(await groupsOf('ghopper')).toEqual(['Loop', 'Staff']);
+      expect((await sync().expect(200)).body.groups).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    });
+
+    it('follows membership changes and removes a group whose entry is gone', async () => {
+      await slapd.modify(`cn=Engineering,${groupsDn}`, 'member', [person('ghopper')]);
+      // Ada leaves Engineering, and with it Staff and Loop, which hold Engineering.
+      expect((await sync().expect(200)).body.groups).toMatchObject({ updated: 3, unchanged: 0 });
+      expect(await groupsOf('ada')).toEqual([]);
+      expect(await groupsOf('ghopper')).toEqual(['Engineering', 'Loop', 'Staff']);
+      await slapd.admin((c) => c.del(`cn=Loop,${groupsDn}`));
+      await slapd.modify(`cn=Staff,${groupsDn}`, 'member', [`cn=Engineering,${groupsDn}`]);
+      expect((await sync().expect(200)).body.groups).toMatchObject({ entries: 2, removed: 1, unchanged: 2 });
+      expect(await groupsOf('ghopper')).toEqual(['Engineering', 'Staff']);
+    });
   });
 
   it('changes nothing when the server cannot be reached (502)', async () => {
