@@ -5,13 +5,14 @@
 //
 //   npm run bench                 full run (20,000 users, a 100,000-member group)
 //   npm run bench -- --smoke      a few hundred operations, to keep the script working (CI)
-//   options: --concurrency N (16), --users N, --group-size N
+//   options: --concurrency N (16), --users N, --group-size N, --ldap-users N (50,000; needs slapd)
 //   env: BENCH_DATABASE_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres)
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, personLdif, seedLdif, SLAPD, startSlapd } from '../test/support/slapd';
 import { HttpClient, percentiles, runAlternating, runLoad, RunResult, timeEach } from './http-load';
 
 const ROOT = join(__dirname, '..');
@@ -29,6 +30,7 @@ const SERVER_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'
 /** Slices each comparison with a baseline alternates in. */
 const ROUNDS = SMOKE ? 2 : 8;
 const GROUP_SIZE = option('group-size', SMOKE ? 2_000 : 100_000);
+const LDAP_USERS = option('ldap-users', SMOKE ? 200 : 50_000);
 const BATCH = SMOKE ? 100 : 1_000;
 const REPEATS = SMOKE ? 3 : 10;
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -340,6 +342,35 @@ async function main() {
     }
     await bigCount.end();
     scim.close();
+
+    // ---- 7. a full LDAP sync of LDAP_USERS users from a slapd seeded for the purpose ----
+    if (existsSync(SLAPD)) {
+      const slapd = await startSlapd({ ldif: seedLdif(Array.from({ length: LDAP_USERS }, (_, i) => personLdif(`ldap${run}${i}`, { cn: `LDAP User ${i}`, givenName: 'LDAP', mail: `ldap${run}${i}@ldap.example`, title: 'Engineer' }))) });
+      try {
+        const made = await adminClient.request('POST', '/connectors', { name: 'bench ldap', idp: 'generic', protocol: 'ldap' });
+        const ldapId = made.json<{ id: string }>().id;
+        await adminClient.request('PUT', `/connectors/${ldapId}/ldap`, { url: slapd.url, bindDn: ADMIN_DN, bindPassword: ADMIN_PASSWORD, baseDn: `ou=people,${BASE_DN}`, syncGroups: false });
+        for (const [label, expected] of [
+          ['first sync: every user created', 'created'],
+          ['second sync: nothing changed', 'unchanged'],
+        ] as const) {
+          const started = Date.now();
+          const res = await adminClient.request('POST', `/connectors/${ldapId}/ldap/sync`);
+          const seconds = (Date.now() - started) / 1000;
+          const body = res.status === 200 ? res.json<Record<string, number>>() : {};
+          const ok = res.status === 200 && body[expected] === LDAP_USERS && body.skippedCount === 0;
+          check(ok, `LDAP ${label}: ${res.status} ${res.body.slice(0, 200)}`);
+          record({
+            workload: `LDAP full sync of ${LDAP_USERS} users (${label})`,
+            result: { operations: LDAP_USERS, errors: ok ? 0 : 1, seconds, perSecond: LDAP_USERS / seconds, p50: seconds * 1000, p99: seconds * 1000, ...(ok ? {} : { firstError: res.body.slice(0, 200) }) },
+          });
+        }
+      } finally {
+        await slapd.stop();
+      }
+    } else {
+      notes.push(`workload 7 (LDAP sync) not run: ${SLAPD} is not installed (apt-get install slapd)`);
+    }
     adminClient.close();
 
     const rss = peakRssMb(roster.pid!);

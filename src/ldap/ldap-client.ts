@@ -1,8 +1,9 @@
-// One short LDAP conversation with a connector's server: connect, bind, work, unbind. Failures come
-// back as DomainErrors an admin can act on: the server unreachable or slow (502), the bind refused (502,
-// with the server's reason), never a stack.
+// One LDAP conversation with a connector's server: connect, bind, work, unbind. The server's failures
+// come back as DomainErrors an admin can act on: unreachable or slow (502), the bind refused (502, with
+// the server's reason), never a stack; a database error from the work passes through as it is.
 import { Client, Entry, Filter, InvalidCredentialsError, ResultCodeError, SearchOptions } from 'ldapts';
 import { DomainError } from '../common/domain-error';
+import { pgError } from '../common/pg-errors';
 import { LdapSettings } from './ldap-settings';
 
 /** An entry as mappings read it: attribute name to value(s), binary values in base64, and its `dn`. */
@@ -23,7 +24,8 @@ export async function withLdap<T>(settings: LdapSettings, work: (client: Client)
     try {
       return await work(client);
     } catch (error) {
-      if (error instanceof DomainError) throw error;
+      // What the work itself wrote can fail too: only the conversation's failures are the server's.
+      if (error instanceof DomainError || pgError(error)) throw error;
       throw ldapFailure(settings, error);
     }
   } finally {

@@ -90,10 +90,9 @@ export class LdapService {
   }
 
   /**
-   * A full sync of the server's users: every entry the search returns becomes (or updates) the
-   * connector's record with the entry's id, and a record whose entry is gone is removed as a SCIM
-   * DELETE removes one (onDelete, the brake). The search completes before anything is written, so an
-   * unreachable server or a refused bind changes nothing.
+   * A full sync of the server's users (and groups): every entry the search returns becomes (or
+   * updates) the connector's record with the entry's id, and a record whose entry is gone is removed
+   * as a SCIM DELETE removes one (onDelete, the brake), once every search has completed.
    */
   async sync(ctx: AdminContext, connectorId: string): Promise<LdapSyncSummary> {
     const connector = await this.ldapConnector(connectorId);
@@ -101,20 +100,15 @@ export class LdapService {
     if (this.running.has(connectorId)) throw DomainError.conflict(`A sync of connector ${connector.name} is already running`);
     this.running.add(connectorId);
     try {
-      // Both searches complete before anything is written.
-      const [entries, groupEntries] = await withLdap(settings, async (client) => [
-        (await client.search(settings.baseDn, userSearch(settings, settings.userFilter, true))).searchEntries,
-        settings.syncGroups ? (await client.search(settings.groupBaseDn ?? settings.baseDn, groupSearch(settings))).searchEntries : [],
-      ]);
       const scim = this.context(connector, ctx.requestId);
       const kind = scim.kinds.User;
       const summary: LdapSyncSummary = {
-        entries: entries.length,
+        entries: 0,
         created: 0,
         updated: 0,
         unchanged: 0,
         removed: 0,
-        groups: { entries: groupEntries.length, created: 0, updated: 0, unchanged: 0, removed: 0 },
+        groups: { entries: 0, created: 0, updated: 0, unchanged: 0, removed: 0 },
         skipped: [],
         skippedCount: 0,
       };
@@ -124,27 +118,20 @@ export class LdapService {
       };
       const seen = new Set<string>();
       const userByDn = new Map<string, string>();
-      for (const entry of entries) {
-        const record = toRecord(entry);
-        const id = recordId(attribute(record, settings.idAttribute));
-        const username = attribute(record, settings.usernameAttribute)?.trim();
-        if (!id) skip(entry.dn, `no usable ${settings.idAttribute} (a UUID, or 16 bytes)`);
-        else if (!username) skip(entry.dn, `no ${settings.usernameAttribute}`);
-        else if (seen.has(id)) skip(entry.dn, `the same ${settings.idAttribute} as another entry`);
-        else {
-          seen.add(id);
-          const displayName = attribute(record, 'displayName') ?? attribute(record, 'cn') ?? null;
-          try {
-            summary[await this.resources.putRecord(scim, kind, id, record, { user_name: username, external_id: entry.dn, display_name: displayName, active: true })]++;
-            userByDn.set(normaliseDn(entry.dn), id);
-          } catch (error) {
-            if (!isUniqueViolation(error)) throw error;
-            seen.delete(id);
-            skip(entry.dn, `another entry already has ${settings.usernameAttribute}=${username}`);
-          }
+      // Page by page (500 entries), so memory stays flat whatever the directory's size. Nothing is
+      // removed until every search has completed: a failure midway keeps what was written, removes nothing.
+      await withLdap(settings, async (client) => {
+        for await (const page of client.searchPaginated(settings.baseDn, userSearch(settings, settings.userFilter, true))) {
+          summary.entries += page.searchEntries.length;
+          for (const entry of page.searchEntries) await this.syncUser(scim, settings, entry, seen, userByDn, summary, skip);
         }
-      }
-      if (settings.syncGroups) await this.syncGroups(scim, settings, groupEntries, userByDn, summary, skip);
+        if (settings.syncGroups) {
+          const groupEntries: Entry[] = [];
+          for await (const page of client.searchPaginated(settings.groupBaseDn ?? settings.baseDn, groupSearch(settings))) groupEntries.push(...page.searchEntries);
+          summary.groups.entries = groupEntries.length;
+          await this.syncGroups(scim, settings, groupEntries, userByDn, summary, skip);
+        }
+      });
       const stored: { id: string }[] = await this.dataSource.query(`SELECT id::text AS id FROM scim_users WHERE connector_id = $1`, [connectorId]);
       for (const { id } of stored.filter((r) => !seen.has(r.id))) {
         await this.resources.delete(scim, kind, id);
@@ -155,6 +142,34 @@ export class LdapService {
       return summary;
     } finally {
       this.running.delete(connectorId);
+    }
+  }
+
+  /** One user entry as the connector's record; the entry's DN is remembered for group membership. */
+  private async syncUser(
+    scim: ConnectorContext,
+    settings: LdapSettings,
+    entry: Entry,
+    seen: Set<string>,
+    userByDn: Map<string, string>,
+    summary: LdapSyncSummary,
+    skip: (dn: string, reason: string) => void,
+  ): Promise<void> {
+    const record = toRecord(entry);
+    const id = recordId(attribute(record, settings.idAttribute));
+    const username = attribute(record, settings.usernameAttribute)?.trim();
+    if (!id) return skip(entry.dn, `no usable ${settings.idAttribute} (a UUID, or 16 bytes)`);
+    if (!username) return skip(entry.dn, `no ${settings.usernameAttribute}`);
+    if (seen.has(id)) return skip(entry.dn, `the same ${settings.idAttribute} as another entry`);
+    seen.add(id);
+    const displayName = attribute(record, 'displayName') ?? attribute(record, 'cn') ?? null;
+    try {
+      summary[await this.resources.putRecord(scim, scim.kinds.User, id, record, { user_name: username, external_id: entry.dn, display_name: displayName, active: true })]++;
+      userByDn.set(normaliseDn(entry.dn), id);
+    } catch (error) {
+      // A new entry is not written; a stored record keeps its last state (and is not removed).
+      if (!isUniqueViolation(error)) throw error;
+      skip(entry.dn, `another entry already has ${settings.usernameAttribute}=${username}`);
     }
   }
 
@@ -210,7 +225,6 @@ export class LdapService {
         summary.groups[await this.resources.putGroupRecord(scim, group.id, { displayName: group.name, externalId: group.dn, memberIds: [...usersOf(dn)] })]++;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        seen.delete(group.id);
         skip(group.dn, `another group already has ${settings.groupNameAttribute}=${group.name}`);
       }
     }

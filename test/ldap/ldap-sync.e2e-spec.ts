@@ -98,6 +98,14 @@ describeLdap('LDAP sync of users (slapd)', () => {
     expect(res.body).toMatchObject({ entries: 3, created: 0, unchanged: 2, skippedCount: 1 });
     expect(res.body.skipped).toEqual([{ dn: `uid=ada-twin,ou=people,${BASE_DN}`, reason: 'another entry already has uid=ADA' }]);
     expect(await users()).toEqual(before);
+    // A stored user whose entry now clashes keeps its last state: skipped, not removed.
+    await slapd.admin((c) => c.del(`uid=ada-twin,ou=people,${BASE_DN}`));
+    await slapd.modify(`uid=ghopper,ou=people,${BASE_DN}`, 'uid', ['ADA', 'ghopper']);
+    const clash = await sync().expect(200);
+    expect(clash.body).toMatchObject({ removed: 0, skippedCount: 1, skipped: [{ dn: `uid=ghopper,ou=people,${BASE_DN}`, reason: 'another entry already has uid=ADA' }] });
+    expect((await users()).ghopper).toMatchObject({ active: true });
+    await slapd.modify(`uid=ghopper,ou=people,${BASE_DN}`, 'uid', ['ghopper']);
+    expect((await sync().expect(200)).body).toMatchObject({ removed: 0, skippedCount: 0 });
   });
 
   describe('groups', () => {
