@@ -1,9 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 
-/** Who asked, for the audit trail: passed explicitly from controllers to services. */
+/** Who asked, for the audit trail: passed explicitly from controllers to services (or the scheduler). */
 export interface AdminContext {
-  actor: 'admin';
+  actor: 'admin' | 'scheduler';
   requestId: string;
 }
 

@@ -29,6 +29,8 @@ export interface LdapSettings {
   groupNameAttribute: string;
   /** The attribute listing a group's members by DN: `member`, or `uniqueMember` for groupOfUniqueNames. */
   groupMemberAttribute: string;
+  /** A full sync every so many minutes; 0: only on demand. */
+  syncIntervalMinutes: number;
 }
 
 /** What an answer shows of the settings: everything but the password, and whether one is set. */
@@ -44,6 +46,7 @@ export const LDAP_DEFAULTS = {
   groupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))',
   groupNameAttribute: 'cn',
   groupMemberAttribute: 'member',
+  syncIntervalMinutes: 0,
 } as const;
 
 const KEYS = new Set([
@@ -61,6 +64,7 @@ const KEYS = new Set([
   'groupFilter',
   'groupNameAttribute',
   'groupMemberAttribute',
+  'syncIntervalMinutes',
 ]);
 const ATTRIBUTE = /^(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)+)$/;
 
@@ -124,6 +128,10 @@ export function checkedLdapSettings(input: unknown, storedPassword?: string, pas
   const idAttribute = attribute('idAttribute');
   const groupNameAttribute = attribute('groupNameAttribute');
   const groupMemberAttribute = attribute('groupMemberAttribute');
+  const syncIntervalMinutes = input.syncIntervalMinutes ?? LDAP_DEFAULTS.syncIntervalMinutes;
+  if (typeof syncIntervalMinutes !== 'number' || !Number.isInteger(syncIntervalMinutes) || syncIntervalMinutes < 0 || syncIntervalMinutes > 10080) {
+    problem('syncIntervalMinutes', 'must be a whole number of minutes from 0 (on demand only) to 10,080 (a week)');
+  }
   const syncGroups = input.syncGroups ?? LDAP_DEFAULTS.syncGroups;
   if (typeof syncGroups !== 'boolean') problem('syncGroups', 'must be true or false');
   const timeoutSeconds = input.timeoutSeconds ?? LDAP_DEFAULTS.timeoutSeconds;
@@ -148,6 +156,7 @@ export function checkedLdapSettings(input: unknown, storedPassword?: string, pas
     groupFilter,
     groupNameAttribute,
     groupMemberAttribute,
+    syncIntervalMinutes: syncIntervalMinutes as number,
   };
 }
 

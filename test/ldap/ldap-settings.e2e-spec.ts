@@ -55,6 +55,7 @@ describeLdap('LDAP connector settings and test search (slapd)', () => {
       groupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))',
       groupNameAttribute: 'cn',
       groupMemberAttribute: 'member',
+      syncIntervalMinutes: 0,
       bindPasswordSet: true,
     });
     expect((await t.http.get(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).expect(200)).body).toEqual(res.body);

@@ -2,6 +2,7 @@
 // connector's mapping, changes follow, removals go through the lifecycle like a SCIM DELETE.
 import { Attribute, Change } from 'ldapts';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, Slapd, slapdAvailable, startSlapd } from '../support/slapd';
+import { LdapScheduler } from '../../src/ldap/ldap-scheduler';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const describeLdap = slapdAvailable() ? describe : describe.skip;
@@ -148,6 +149,33 @@ describeLdap('LDAP sync of users (slapd)', () => {
       expect((await sync().expect(200)).body.groups).toMatchObject({ entries: 2, removed: 1, unchanged: 2 });
       expect(await groupsOf('ghopper')).toEqual(['Engineering', 'Staff']);
     });
+  });
+
+  it('syncs on a schedule: a connector never synced is due, then not until its interval has passed', async () => {
+    const scheduler = t.app.get(LdapScheduler);
+    const other = (await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'Scheduled LDAP', idp: 'generic', protocol: 'ldap', directoryId }).expect(201)).body.id;
+    await t.http.put(`/api/v1/connectors/${other}/ldap`).set(t.admin).send(settings({ syncIntervalMinutes: 60, syncGroups: false })).expect(200);
+    // The first connector was synced by hand moments ago: not due, whatever its interval.
+    await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings({ syncIntervalMinutes: 60, groupBaseDn: `ou=groups,${BASE_DN}` })).expect(200);
+    expect(await scheduler.tick()).toEqual([other]);
+    expect(await scheduler.tick()).toEqual([]);
+    const events = (await t.http.get('/api/v1/audit-events').query({ connectorId: other }).set(t.admin).expect(200)).body as { action: string; actor: string }[];
+    expect(events.filter((e) => e.action.startsWith('connector.ldap_sync')).map((e) => [e.action, e.actor])).toEqual([
+      ['connector.ldap_synced', 'scheduler'],
+      ['connector.ldap_sync_scheduled', 'scheduler'],
+    ]);
+    // A disabled connector is not synced on schedule; one that cannot reach its server records why.
+    await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings({ syncIntervalMinutes: 0 })).expect(200);
+    const broken = (await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'Broken LDAP', idp: 'generic', protocol: 'ldap', directoryId, enabled: false }).expect(201)).body.id;
+    await t.http.put(`/api/v1/connectors/${broken}/ldap`).set(t.admin).send(settings({ url: 'ldap://127.0.0.1:1', timeoutSeconds: 1, syncIntervalMinutes: 5 })).expect(200);
+    const actions = async () => ((await t.http.get('/api/v1/audit-events').query({ connectorId: broken }).set(t.admin).expect(200)).body as { action: string }[]).map((e) => e.action);
+    expect(await scheduler.tick()).toEqual([]);
+    expect(await actions()).not.toContain('connector.ldap_sync_scheduled');
+    await t.http.post(`/api/v1/connectors/${broken}/enable`).set(t.admin).expect(200);
+    expect(await scheduler.tick()).toEqual([]);
+    const failed = (await t.http.get('/api/v1/audit-events').query({ connectorId: broken }).set(t.admin).expect(200)).body as { action: string; details: { message?: string } }[];
+    expect(failed[0]).toMatchObject({ action: 'connector.ldap_sync_failed', details: { message: expect.stringContaining('Could not talk') } });
+    await t.http.put(`/api/v1/connectors/${broken}/ldap`).set(t.admin).send(settings({ syncIntervalMinutes: 0 })).expect(200);
   });
 
   it('changes nothing when the server cannot be reached (502)', async () => {
