@@ -1,4 +1,5 @@
-import { attribute, recordId } from './ldap-client';
+import { Entry } from 'ldapts';
+import { attribute, recordId, toRecord } from './ldap-client';
 
 describe('recordId', () => {
   it('takes an entryUUID as it is, lower-cased', () => {
@@ -23,5 +24,20 @@ describe('attribute', () => {
     expect(attribute({ dn: 'uid=ada', entryUUID: 'x', mail: ['a@x', 'b@x'] }, 'entryuuid')).toBe('x');
     expect(attribute({ dn: 'uid=ada', mail: ['a@x', 'b@x'] }, 'MAIL')).toBe('a@x');
     expect(attribute({ dn: 'uid=ada' }, 'title')).toBeUndefined();
+  });
+});
+
+describe('toRecord', () => {
+  it('keeps every attribute but passwords and their hashes, binary values in base64', () => {
+    const entry = {
+      dn: 'uid=ada,ou=people,dc=example,dc=com',
+      uid: 'ada',
+      mail: ['a@x', 'b@x'],
+      userPassword: '{SSHA}secret',
+      'unicodePwd;binary': Buffer.from('x'),
+      sambaNTPassword: 'hash',
+      jpegPhoto: Buffer.from([1, 2, 3]),
+    } as unknown as Entry;
+    expect(toRecord(entry)).toEqual({ dn: 'uid=ada,ou=people,dc=example,dc=com', uid: 'ada', mail: ['a@x', 'b@x'], jpegPhoto: 'AQID' });
   });
 });

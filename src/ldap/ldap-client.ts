@@ -39,10 +39,33 @@ function ldapFailure(settings: LdapSettings, error: unknown): DomainError {
   return DomainError.unavailable(`Could not talk to the LDAP server at ${settings.url}: ${message}`);
 }
 
+/**
+ * Attributes holding passwords or their hashes, which a bind account may well be allowed to read: never
+ * kept, shown or mapped (lower-case, options such as `;binary` aside).
+ */
+const SECRET_ATTRIBUTES = new Set([
+  'userpassword',
+  'authpassword',
+  'unicodepwd',
+  'dbcspwd',
+  'ntpwdhistory',
+  'lmpwdhistory',
+  'supplementalcredentials',
+  'sambantpassword',
+  'sambalmpassword',
+  'sambapasswordhistory',
+  'pwdhistory',
+  'krbprincipalkey',
+]);
+
+export function isSecretAttribute(name: string): boolean {
+  return SECRET_ATTRIBUTES.has(name.toLowerCase().split(';')[0]);
+}
+
 export function toRecord(entry: Entry): LdapRecord {
   const record: LdapRecord = { dn: entry.dn };
   for (const [name, value] of Object.entries(entry)) {
-    if (name === 'dn') continue;
+    if (name === 'dn' || isSecretAttribute(name)) continue;
     const values = (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : String(v)));
     record[name] = values.length === 1 ? values[0] : values;
   }

@@ -16,7 +16,7 @@ describeLdap('LDAP connector settings and test search (slapd)', () => {
   beforeAll(async () => {
     [t, slapd] = await Promise.all([startTestApp(), startSlapd()]);
     connectorId = (await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'Corporate LDAP', idp: 'generic', protocol: 'ldap' }).expect(201)).body.id;
-    await slapd.addPerson('ada', { givenName: 'Ada', sn: 'Lovelace', cn: 'Ada Lovelace', mail: 'ada@example.com', title: 'Analyst' });
+    await slapd.addPerson('ada', { givenName: 'Ada', sn: 'Lovelace', cn: 'Ada Lovelace', mail: 'ada@example.com', title: 'Analyst', userPassword: '{SSHA}not-for-roster' });
     await slapd.addPerson('alan', { givenName: 'Alan', sn: 'Turing', mail: ['alan@example.com', 'turing@example.com'] });
     await slapd.admin((c) => c.add(`ou=contractors,${BASE_DN}`, { objectClass: 'organizationalUnit', ou: 'contractors' }));
     await slapd.admin((c) => c.add(`uid=alan,ou=contractors,${BASE_DN}`, { objectClass: 'inetOrgPerson', uid: 'alan', cn: 'Alan (contractor)', sn: 'Turing' }));
@@ -70,6 +70,9 @@ describeLdap('LDAP connector settings and test search (slapd)', () => {
     expect(res.body.message).toBeUndefined();
     expect(res.status).toBe(200);
     expect(res.body.entry).toMatchObject({ dn: `uid=ada,ou=people,${BASE_DN}`, uid: 'ada', mail: 'ada@example.com', title: 'Analyst' });
+    // The bind account may read password hashes: Roster never keeps or shows them.
+    expect(JSON.stringify(res.body)).not.toContain('not-for-roster');
+    expect(Object.keys(res.body.entry).map((k) => k.toLowerCase())).not.toContain('userpassword');
     expect(res.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(res.body.mapped).toMatchObject({
       outcome: 'mapped',

@@ -2,6 +2,7 @@
 // connector's mapping, changes follow, removals go through the lifecycle like a SCIM DELETE.
 import { Attribute, Change } from 'ldapts';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN, Slapd, slapdAvailable, startSlapd } from '../support/slapd';
+import { DataSource } from 'typeorm';
 import { LdapScheduler } from '../../src/ldap/ldap-scheduler';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -33,7 +34,7 @@ describeLdap('LDAP sync of users (slapd)', () => {
     directoryId = (await t.http.post('/api/v1/directories').set(t.admin).send({ name: 'From LDAP' }).expect(201)).body.id;
     connectorId = (await t.http.post('/api/v1/connectors').set(t.admin).send({ name: 'OpenLDAP', idp: 'generic', protocol: 'ldap', directoryId }).expect(201)).body.id;
     await t.http.put(`/api/v1/connectors/${connectorId}/ldap`).set(t.admin).send(settings()).expect(200);
-    await slapd.addPerson('ada', { givenName: 'Ada', sn: 'Lovelace', mail: 'ada@example.com', title: 'Analyst' });
+    await slapd.addPerson('ada', { givenName: 'Ada', sn: 'Lovelace', mail: 'ada@example.com', title: 'Analyst', userPassword: '{SSHA}not-for-roster' });
     await slapd.addPerson('grace', { givenName: 'Grace', sn: 'Hopper', mail: 'grace@example.com' });
     await slapd.addPerson('nomail', { sn: 'Nomail' });
   });
@@ -50,6 +51,9 @@ describeLdap('LDAP sync of users (slapd)', () => {
     expect(found.ada).toMatchObject({ email: 'ada@example.com', title: 'Analyst', active: true, sources: [expect.objectContaining({ connectorId })] });
     const probe = await t.http.post(`/api/v1/connectors/${connectorId}/ldap/test`).set(t.admin).send({ username: 'ada' }).expect(200);
     expect(found.ada.sources[0].sourceRef).toBe(probe.body.id);
+    // Nothing of the entry's password reached the database.
+    const [{ n }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM scim_users WHERE data::text LIKE '%not-for-roster%' OR data::text ILIKE '%userpassword%'`);
+    expect(n).toBe(0);
   });
 
   it('changes nothing when nothing changed', async () => {
