@@ -11,11 +11,11 @@ import { AuditService } from '../audit/audit.service';
 import { isUniqueViolation } from '../common/pg-errors';
 import { DomainError } from '../common/domain-error';
 import { AdminContext } from '../common/request-context';
-import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
+import { settingsOf } from '../connectors/connector-settings';
 import { Connector } from '../connectors/connector.entity';
 import { connectorAuditBase, ConnectorsService } from '../connectors/connectors.service';
 import { MappingService } from '../mapping/mapping.service';
-import { ConnectorContext } from '../scim/connector-context';
+import { ConnectorContext, connectorContext } from '../scim/connector-context';
 import { resourceKinds } from '../scim/resource-kinds';
 import { ScimResourcesService } from '../scim/scim-resources.service';
 import { attribute, groupSearch, LdapRecord, normaliseDn, recordId, toRecord, userSearch, values, withLdap } from './ldap-client';
@@ -237,17 +237,7 @@ export class LdapService {
 
   /** The connector as the SCIM service sees a connector it writes for. */
   private context(connector: Connector, requestId: string): ConnectorContext {
-    return {
-      connectorId: connector.id,
-      directoryId: connector.directoryId,
-      idp: connector.idp,
-      protocol: connector.protocol,
-      linking: settingsOf(connector).identityLinking ?? 'username',
-      groups: groupSettingsOf(connector),
-      baseUrl: '',
-      requestId,
-      kinds: resourceKinds(),
-    };
+    return connectorContext(connector, { baseUrl: '', requestId, kinds: resourceKinds() });
   }
 
   private async ldapConnector(connectorId: string): Promise<Connector> {

@@ -1,8 +1,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GroupSettings } from '@roster/group-rules';
 import { FastifyRequest } from 'fastify';
-import { IdentityLinking } from '../connectors/connector-settings';
-import { IdpPreset, Protocol } from '../connectors/connector.entity';
+import { groupSettingsOf, IdentityLinking, settingsOf } from '../connectors/connector-settings';
+import { Connector, IdpPreset, Protocol } from '../connectors/connector.entity';
 import { ResourceKinds } from './resource-kinds';
 
 /** The authenticated connector a SCIM request acts for: the tenant of every SCIM operation. */
@@ -20,6 +20,22 @@ export interface ConnectorContext {
   requestId: string;
   /** This connector's resource types: the standard ones plus its own schema extensions. */
   kinds: ResourceKinds;
+}
+
+/** The context of a request (or an LDAP sync) acting for `connector`, its settings read once. */
+export function connectorContext(
+  connector: Pick<Connector, 'id' | 'directoryId' | 'idp' | 'protocol' | 'settings'>,
+  request: Pick<ConnectorContext, 'baseUrl' | 'requestId' | 'kinds'>,
+): ConnectorContext {
+  return {
+    connectorId: connector.id,
+    directoryId: connector.directoryId,
+    idp: connector.idp,
+    protocol: connector.protocol,
+    linking: settingsOf(connector).identityLinking ?? 'username',
+    groups: groupSettingsOf(connector),
+    ...request,
+  };
 }
 
 export type ScimRequest = FastifyRequest & { connector?: ConnectorContext };

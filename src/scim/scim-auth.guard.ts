@@ -6,8 +6,8 @@ import { bearerToken } from '../common/tokens';
 import { isUuid } from '../common/uuid';
 import { scimBaseUrl } from '../connectors/connector.dto';
 import { ConnectorsService } from '../connectors/connectors.service';
-import { groupSettingsOf, settingsOf } from '../connectors/connector-settings';
-import { ScimRequest } from './connector-context';
+import { settingsOf } from '../connectors/connector-settings';
+import { connectorContext, ScimRequest } from './connector-context';
 import { ResourceKindsCache } from './resource-kinds';
 import { protocolOfUrl } from './scim-version';
 
@@ -33,17 +33,11 @@ export class ScimAuthGuard implements CanActivate {
     const connector = isUuid(connectorId) ? await this.connectors.authenticate(connectorId, token) : null;
     if (!connector || connector.protocol !== protocolOfUrl(request.url)) throw new ScimError(401, undefined, 'The bearer token is not valid for this endpoint');
     if (!connector.enabled) throw new ScimError(403, undefined, 'This connector is disabled in Roster');
-    request.connector = {
-      connectorId: connector.id,
-      directoryId: connector.directoryId,
-      idp: connector.idp,
-      protocol: connector.protocol,
-      linking: settingsOf(connector).identityLinking ?? 'username',
-      groups: groupSettingsOf(connector),
+    request.connector = connectorContext(connector, {
       baseUrl: scimBaseUrl(connector, this.config.get('app', { infer: true }).publicUrl)!,
       requestId: String(request.id),
       kinds: this.kinds.for(connector.id, settingsOf(connector).scimSchemaExtensions),
-    };
+    });
     return true;
   }
 }
