@@ -123,7 +123,11 @@ export class LdapService {
       await withLdap(settings, async (client) => {
         for await (const page of client.searchPaginated(settings.baseDn, userSearch(settings, settings.userFilter, true))) {
           summary.entries += page.searchEntries.length;
-          for (const entry of page.searchEntries) await this.syncUser(scim, settings, entry, seen, userByDn, summary, skip);
+          const records = page.searchEntries.map(toRecord);
+          const ids = records.map((r) => recordId(attribute(r, settings.idAttribute))).filter((id): id is string => id !== null);
+          // What is stored for the page, in one read: an unchanged entry costs no statement of its own.
+          const stored = await this.resources.storedUsers(scim, ids);
+          for (const record of records) await this.syncUser(scim, settings, record, stored, seen, userByDn, summary, skip);
         }
         if (settings.syncGroups) {
           const groupEntries: Entry[] = [];
@@ -149,27 +153,29 @@ export class LdapService {
   private async syncUser(
     scim: ConnectorContext,
     settings: LdapSettings,
-    entry: Entry,
+    record: LdapRecord,
+    stored: ReadonlyMap<string, unknown>,
     seen: Set<string>,
     userByDn: Map<string, string>,
     summary: LdapSyncSummary,
     skip: (dn: string, reason: string) => void,
   ): Promise<void> {
-    const record = toRecord(entry);
+    const dn = record.dn as string;
     const id = recordId(attribute(record, settings.idAttribute));
     const username = attribute(record, settings.usernameAttribute)?.trim();
-    if (!id) return skip(entry.dn, `no usable ${settings.idAttribute} (a UUID, or 16 bytes)`);
-    if (!username) return skip(entry.dn, `no ${settings.usernameAttribute}`);
-    if (seen.has(id)) return skip(entry.dn, `the same ${settings.idAttribute} as another entry`);
+    if (!id) return skip(dn, `no usable ${settings.idAttribute} (a UUID, or 16 bytes)`);
+    if (!username) return skip(dn, `no ${settings.usernameAttribute}`);
+    if (seen.has(id)) return skip(dn, `the same ${settings.idAttribute} as another entry`);
     seen.add(id);
     const displayName = attribute(record, 'displayName') ?? attribute(record, 'cn') ?? null;
     try {
-      summary[await this.resources.putRecord(scim, scim.kinds.User, id, record, { user_name: username, external_id: entry.dn, display_name: displayName, active: true })]++;
-      userByDn.set(normaliseDn(entry.dn), id);
+      const columns = { user_name: username, external_id: dn, display_name: displayName, active: true };
+      summary[await this.resources.putRecord(scim, scim.kinds.User, id, record, columns, stored.get(id))]++;
+      userByDn.set(normaliseDn(dn), id);
     } catch (error) {
       // A new entry is not written; a stored record keeps its last state (and is not removed).
       if (!isUniqueViolation(error)) throw error;
-      skip(entry.dn, `another entry already has ${settings.usernameAttribute}=${username}`);
+      skip(dn, `another entry already has ${settings.usernameAttribute}=${username}`);
     }
   }
 

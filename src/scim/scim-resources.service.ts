@@ -160,17 +160,22 @@ export class ScimResourcesService {
     });
   }
 
+  /** The stored data of those of the user records `ids` that exist (a sync reads a page of them at once). */
+  storedUsers(ctx: ConnectorContext, ids: string[]): Promise<Map<string, unknown>> {
+    return this.store.dataOf(this.store.manager, 'User', ctx.connectorId, ids);
+  }
+
   /**
-   * An LDAP connector's entry as its user record `id`: created, replaced when it changed (projection,
-   * lifecycle and group sync as for a SCIM write), or left alone.
+   * An LDAP connector's entry as its user record `id`, given what is `stored` for it (storedUsers):
+   * created, replaced when it changed (projection, lifecycle and group sync as for a SCIM write), or
+   * left alone.
    */
-  async putRecord(ctx: ConnectorContext, kind: ResourceKind, id: string, data: JsonObject, columns: IndexedColumns): Promise<'created' | 'updated' | 'unchanged'> {
-    const current = await this.store.find(this.store.manager, kind.type, ctx.connectorId, id);
-    if (!current) {
+  async putRecord(ctx: ConnectorContext, kind: ResourceKind, id: string, data: JsonObject, columns: IndexedColumns, stored: unknown): Promise<'created' | 'updated' | 'unchanged'> {
+    if (stored === undefined) {
       await this.createUser(ctx, kind, data, { id, ...columns } as IndexedColumns, {}, NO_NEEDS);
       return 'created';
     }
-    if (isDeepStrictEqual(current.data, data)) return 'unchanged';
+    if (isDeepStrictEqual(stored, data)) return 'unchanged';
     await this.writeOptimistically(ctx, { ...kind, columns: () => columns }, id, undefined, NO_NEEDS, (latest) => (isDeepStrictEqual(latest.data, data) ? null : { data, details: {} }));
     return 'updated';
   }
