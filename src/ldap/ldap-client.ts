@@ -72,13 +72,18 @@ export function toRecord(entry: Entry): LdapRecord {
   return record;
 }
 
+/** AD's objectGUID is 16 bytes, to be read as such; entryUUID is text. */
+function binaryIds(settings: LdapSettings): string[] {
+  return settings.idAttribute.toLowerCase() === 'objectguid' ? [settings.idAttribute] : [];
+}
+
 /** A user search under the settings: the whole subtree, every user attribute and the id attribute (AD's objectGUID as bytes). */
 export function userSearch(settings: LdapSettings, filter: string | Filter, paged: boolean): SearchOptions {
   return {
     scope: 'sub',
     filter,
     attributes: ['*', settings.idAttribute],
-    explicitBufferAttributes: settings.idAttribute.toLowerCase() === 'objectguid' ? [settings.idAttribute] : [],
+    explicitBufferAttributes: binaryIds(settings),
     ...(paged ? { paged: { pageSize: 500 } } : {}),
   };
 }
@@ -89,7 +94,7 @@ export function groupSearch(settings: LdapSettings): SearchOptions {
     scope: 'sub',
     filter: settings.groupFilter,
     attributes: [settings.groupNameAttribute, settings.groupMemberAttribute, settings.idAttribute],
-    explicitBufferAttributes: settings.idAttribute.toLowerCase() === 'objectguid' ? [settings.idAttribute] : [],
+    explicitBufferAttributes: binaryIds(settings),
     paged: { pageSize: 500 },
   };
 }
